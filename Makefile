@@ -1,0 +1,166 @@
+# vcm: one non-recursive makefile.
+#
+#   make            release build (no sanitizers) into build/rel
+#   make check      build with ASan+UBSan (build/san) and run every test
+#   make check-long the longer suites (fuzz runs of 1M executions each)
+#   make fuzz       build the libFuzzer targets (FUZZ=1, clang) and run them
+#   make bench      measurements, on a build without sanitizers
+#   make demo       the main job on its embedded default
+#
+# Knobs: SANITIZE=1 (ASan+UBSan; the default for check targets), FUZZ=1
+# (clang + libFuzzer), CC, V=1.
+
+.DEFAULT_GOAL := all
+.SUFFIXES:
+# Keep objects: they are prerequisites of several programs.
+.SECONDARY:
+
+CHECK_GOALS := check check-long check-build
+ifneq ($(filter $(CHECK_GOALS),$(MAKECMDGOALS)),)
+SANITIZE ?= 1
+endif
+SANITIZE ?= 0
+FUZZ ?= 0
+
+ifeq ($(FUZZ),1)
+CC := clang
+VARIANT := fuzz
+else ifeq ($(SANITIZE),1)
+VARIANT := san
+else
+VARIANT := rel
+endif
+B := build/$(VARIANT)
+
+# The OpenBSD/tmux warning set, as errors.
+WARN := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
+	-Wmissing-declarations -Wshadow -Wpointer-arith -Wcast-qual \
+	-Wsign-compare -Wformat=2 -Wformat-security -Wundef -Wwrite-strings \
+	-Wold-style-definition -Wvla -Wimplicit-fallthrough -Wno-unused-parameter
+
+CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -g -Ilib $(WARN) -fno-common
+ifeq ($(FUZZ),1)
+CFLAGS_V := -O1 -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=undefined -DVCM_FUZZ=1
+LDFLAGS_V := -fsanitize=address,undefined
+else ifeq ($(SANITIZE),1)
+CFLAGS_V := -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+LDFLAGS_V := -fsanitize=address,undefined
+else
+CFLAGS_V := -O2 -fstack-protector-strong -D_FORTIFY_SOURCE=2
+LDFLAGS_V :=
+endif
+CFLAGS ?=
+LDFLAGS ?=
+ALL_CFLAGS := $(CFLAGS_BASE) $(CFLAGS_V) $(CFLAGS)
+ALL_LDFLAGS := $(LDFLAGS_V) $(LDFLAGS)
+CRYPTO_LIBS := -lcrypto
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# ---- libraries ---------------------------------------------------------
+
+LIBVCM_SRCS := $(sort $(wildcard lib/vcm/*.c))
+LIBIPMI_SRCS := $(sort $(wildcard lib/ipmi/*.c))
+LIBVCM := $(B)/libvcm.a
+LIBIPMI := $(B)/libvcmipmi.a
+
+$(LIBVCM): $(LIBVCM_SRCS:%.c=$(B)/%.o)
+$(LIBIPMI): $(LIBIPMI_SRCS:%.c=$(B)/%.o)
+
+$(B)/%.a:
+	@mkdir -p $(@D)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(shell find build -name '*.d' 2>/dev/null)
+
+LIBS := $(LIBIPMI) $(LIBVCM)
+
+# ---- programs ----------------------------------------------------------
+
+TOOLS_SRCS := $(sort $(wildcard tools/*.c))
+TOOLS := $(TOOLS_SRCS:tools/%.c=$(B)/bin/%)
+
+$(B)/bin/%: $(B)/tools/%.o $(LIBS)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CRYPTO_LIBS)
+
+# ---- unit tests --------------------------------------------------------
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_TESTS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+
+$(B)/tests/%: $(B)/tests/unit/%.o $(LIBS)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CRYPTO_LIBS)
+
+SHELL_TESTS := $(sort $(wildcard tests/integration/*.sh))
+
+# ---- fuzz targets ------------------------------------------------------
+
+FUZZ_SRCS := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_BINS := $(FUZZ_SRCS:fuzz/%.c=build/fuzz/bin/%)
+FUZZ_RUNS ?= 1000000
+
+ifeq ($(FUZZ),1)
+$(B)/bin/fuzz_%: $(B)/fuzz/fuzz_%.o $(LIBS)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(CRYPTO_LIBS)
+endif
+
+# ---- goals -------------------------------------------------------------
+
+.PHONY: all deps check check-build check-long fuzz fuzz-build fuzz-smoke \
+	bench demo clean
+
+all: $(LIBS) $(TOOLS)
+
+deps:
+	$(Q)./scripts/install-deps
+
+check-build: $(LIBS) $(TOOLS) $(UNIT_TESTS)
+
+# Every runner's TAP output is added up by tests/run-all into one line.
+check: deps
+	$(Q)$(MAKE) --no-print-directory SANITIZE=$(SANITIZE) check-build
+	$(Q)$(MAKE) --no-print-directory FUZZ=1 fuzz-build
+	$(Q)VCM_BUILD=$(B) VCM_TEST_LOGS=build/test-logs/check \
+	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    tests/run-all $(UNIT_TESTS) $(SHELL_TESTS) tests/fuzz-smoke.sh
+
+check-long: deps
+	$(Q)$(MAKE) --no-print-directory SANITIZE=$(SANITIZE) check-build
+	$(Q)$(MAKE) --no-print-directory FUZZ=1 fuzz-build
+	$(Q)VCM_TEST_LOGS=build/test-logs/long FUZZ_RUNS=$(FUZZ_RUNS) \
+	    tests/run-all tests/fuzz-long.sh
+
+fuzz-build:
+	$(Q)$(MAKE) --no-print-directory FUZZ=1 $(FUZZ_BINS)
+
+fuzz: deps fuzz-build
+	$(Q)FUZZ_RUNS=$(FUZZ_RUNS) tests/fuzz-long.sh
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory SANITIZE=0 all
+	$(Q)VCM_BUILD=build/rel bench/run
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory SANITIZE=0 all
+	$(Q)build/rel/bin/vcm-selfcheck
+
+clean:
+	rm -rf build
