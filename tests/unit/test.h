@@ -57,11 +57,17 @@ test_hex(const char *label, const void *p, size_t n)
 	}								\
 } while (0)
 
-/* Stops the current case: later checks would only repeat the cause. */
+/*
+ * Stops the current case: later checks would only repeat the cause.
+ * The condition is evaluated once (it often has side effects).
+ */
 #define REQUIRE(cond) do {						\
-	CHECK(cond);							\
-	if (!(cond))							\
+	if (!(cond)) {							\
+		printf("#   %s:%d: REQUIRE(%s) failed\n",		\
+		    __FILE__, __LINE__, #cond);				\
+		test_failed = 1;					\
 		return;							\
+	}								\
 } while (0)
 
 /* Parses hex (spaces allowed) into out; returns the length or -1. */
