@@ -96,6 +96,16 @@ $(B)/bin/%: $(B)/tools/%.o $(LIBS)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CRYPTO_LIBS)
 
+# ---- benchmarks (run by make bench, never by make check) -------------
+
+BENCH_SRCS := $(sort $(wildcard bench/bench_*.c))
+BENCHES := $(BENCH_SRCS:bench/%.c=$(B)/bench/%)
+
+$(B)/bench/%: $(B)/bench/%.o $(LIBS)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CRYPTO_LIBS)
+
 # ---- unit tests --------------------------------------------------------
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
@@ -155,7 +165,7 @@ fuzz: deps fuzz-build
 	$(Q)FUZZ_RUNS=$(FUZZ_RUNS) tests/fuzz-long.sh
 
 bench: deps
-	$(Q)$(MAKE) --no-print-directory SANITIZE=0 all
+	$(Q)$(MAKE) --no-print-directory SANITIZE=0 all $(BENCHES)
 	$(Q)VCM_BUILD=build/rel bench/run
 
 demo: deps

@@ -6,7 +6,7 @@
 # (1,000,000 executions each) are `make fuzz` / `make check-long`.
 . tests/lib/tap.sh
 
-runs=${FUZZ_SMOKE_RUNS:-20000}
+runs=${FUZZ_SMOKE_RUNS:-100000}
 bins=$(ls build/fuzz/bin/fuzz_* 2>/dev/null)
 if [ -z "$bins" ]; then
 	tap_plan 1

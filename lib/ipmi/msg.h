@@ -18,16 +18,12 @@
 #include <stdint.h>
 
 #include "vcm/vbuf.h"
+#include "ipmi/defs.h"
 
 #define IPMI_BMC_SA		0x20	/* BMC slave address */
 #define IPMI_REMOTE_SWID	0x81	/* remote console software id */
 #define IPMI_MSG_OVERHEAD	7	/* header, command and both checksums */
 #define IPMI_RQ_SEQ_MAX		0x3f	/* rqSeq is 6 bits */
-
-#define IPMI_NETFN_CHASSIS	0x00
-#define IPMI_NETFN_APP		0x06
-#define IPMI_NETFN_TRANSPORT	0x0c
-#define IPMI_NETFN_IS_RESPONSE(n)	(((n) & 1) == 1)
 
 /* Quirk: Supermicro X9 boards send wrong checksums (FreeIPMI nochecksumcheck). */
 #define IPMI_MSG_F_NOCHECKSUM	0x01

@@ -15,14 +15,8 @@
 
 #include "vcm/limits.h"
 #include "vcm/vbuf.h"
+#include "ipmi/defs.h"
 
-/* Privilege levels (also the low nibble of the RAKP1 role byte). */
-#define IPMI_PRIV_HIGHEST	0x00	/* Open Session only: "highest allowed" */
-#define IPMI_PRIV_CALLBACK	0x01
-#define IPMI_PRIV_USER		0x02
-#define IPMI_PRIV_OPERATOR	0x03
-#define IPMI_PRIV_ADMIN		0x04
-#define IPMI_PRIV_OEM		0x05
 /* RAKP1 role bit: look the user up by name only, not name and privilege. */
 #define IPMI_ROLE_NAME_ONLY	0x10
 

@@ -25,18 +25,7 @@
 
 #include "vcm/vbuf.h"
 #include "ipmi/crypto.h"
-
-enum ipmi_payload_type {
-	IPMI_PAYLOAD_IPMI = 0x00,
-	IPMI_PAYLOAD_SOL = 0x01,
-	IPMI_PAYLOAD_OEM = 0x02,
-	IPMI_PAYLOAD_OPEN_SESSION_RQ = 0x10,
-	IPMI_PAYLOAD_OPEN_SESSION_RS = 0x11,
-	IPMI_PAYLOAD_RAKP1 = 0x12,
-	IPMI_PAYLOAD_RAKP2 = 0x13,
-	IPMI_PAYLOAD_RAKP3 = 0x14,
-	IPMI_PAYLOAD_RAKP4 = 0x15,
-};
+#include "ipmi/defs.h"
 
 #define IPMI_PAYLOAD_F_ENCRYPTED	0x80
 #define IPMI_PAYLOAD_F_AUTHENTICATED	0x40
@@ -44,7 +33,7 @@ enum ipmi_payload_type {
 #define IPMI_NEXT_HEADER		0x07
 
 struct ipmi_lanplus_hdr {
-	uint8_t		payload_type;	/* enum ipmi_payload_type */
+	uint8_t		payload_type;	/* IPMI_PAYLOAD_* (defs.h) */
 	uint8_t		encrypted;
 	uint8_t		authenticated;
 	uint32_t	oem_iana;	/* OEM payloads only */

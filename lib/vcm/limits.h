@@ -53,6 +53,14 @@
  */
 #define VCM_SOL_DATA_MAX		255
 
+/*
+ * Configuration parameter data (boot options, LAN and SOL parameters) in
+ * one message. The largest we use is LAN parameter 23 (17 bytes); 64
+ * covers boot parameter 7 and IPv6 LAN parameters and keeps every
+ * parameter struct on the stack.
+ */
+#define VCM_IPMI_PARAM_DATA_MAX		64
+
 /* Cipher suite records we keep from Get Channel Cipher Suites. */
 #define VCM_IPMI_CIPHER_SUITES_MAX	32
 
