@@ -133,7 +133,7 @@ endif
 
 # ---- goals -------------------------------------------------------------
 
-.PHONY: all deps check check-build check-long fuzz fuzz-build fuzz-smoke \
+.PHONY: all deps check check-build check-long fuzz fuzz-build \
 	bench demo clean
 
 all: $(LIBS) $(TOOLS)
@@ -156,13 +156,13 @@ check-long: deps
 	$(Q)$(MAKE) --no-print-directory SANITIZE=$(SANITIZE) check-build
 	$(Q)$(MAKE) --no-print-directory FUZZ=1 fuzz-build
 	$(Q)VCM_TEST_LOGS=build/test-logs/long FUZZ_RUNS=$(FUZZ_RUNS) \
-	    tests/run-all tests/fuzz-long.sh
+	    tests/run-all tests/fuzz-run.sh
 
 fuzz-build:
 	$(Q)$(MAKE) --no-print-directory FUZZ=1 $(FUZZ_BINS)
 
 fuzz: deps fuzz-build
-	$(Q)FUZZ_RUNS=$(FUZZ_RUNS) tests/fuzz-long.sh
+	$(Q)FUZZ_RUNS=$(FUZZ_RUNS) sh tests/fuzz-run.sh
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory SANITIZE=0 all $(BENCHES)

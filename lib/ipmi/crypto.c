@@ -276,32 +276,33 @@ check_code(int r, const uint8_t *want, size_t want_len, const uint8_t *got,
 	return ipmi_ct_compare(want, got, want_len) == 0 ? 0 : VCM_EAUTH;
 }
 
-int
-ipmi_rakp2_check(const struct ipmi_rakp_ctx *c, const uint8_t *code,
-    size_t len)
+/* Computes the expected code with fn and compares it with the received one. */
+static int
+check_rakp(int (*fn)(const struct ipmi_rakp_ctx *, uint8_t *, size_t *),
+    const struct ipmi_rakp_ctx *c, const uint8_t *code, size_t len)
 {
 	uint8_t want[VCM_IPMI_HASH_MAX];
 	size_t n = 0;
 	int r;
 
-	r = ipmi_rakp2_code(c, want, &n);
+	r = fn(c, want, &n);
 	r = check_code(r, want, n, code, len);
 	vcm_wipe(want, sizeof(want));
 	return r;
 }
 
 int
+ipmi_rakp2_check(const struct ipmi_rakp_ctx *c, const uint8_t *code,
+    size_t len)
+{
+	return check_rakp(ipmi_rakp2_code, c, code, len);
+}
+
+int
 ipmi_rakp3_check(const struct ipmi_rakp_ctx *c, const uint8_t *code,
     size_t len)
 {
-	uint8_t want[VCM_IPMI_HASH_MAX];
-	size_t n = 0;
-	int r;
-
-	r = ipmi_rakp3_code(c, want, &n);
-	r = check_code(r, want, n, code, len);
-	vcm_wipe(want, sizeof(want));
-	return r;
+	return check_rakp(ipmi_rakp3_code, c, code, len);
 }
 
 int

@@ -179,13 +179,34 @@ get_code(struct vbuf_rd *r, uint8_t *code, uint8_t *len)
 	return vbuf_end(r);
 }
 
+/* RAKP 2-4 start alike: tag, status, two reserved bytes, a session id. */
+static void
+put_rakp_hdr(struct vbuf_wr *w, uint8_t tag, uint8_t status, uint32_t sid)
+{
+	vbuf_put_u8(w, tag);
+	vbuf_put_u8(w, status);
+	vbuf_put_u16le(w, 0);
+	vbuf_put_u32le(w, sid);
+}
+
+/*
+ * Reads that common start. Returns 1 when the message ends there as far
+ * as we are concerned: a failed status, after which nothing is trusted.
+ */
+static int
+get_rakp_hdr(struct vbuf_rd *r, uint8_t *tag, uint8_t *status, uint32_t *sid)
+{
+	*tag = vbuf_get_u8(r);
+	*status = vbuf_get_u8(r);
+	(void)vbuf_get_u16le(r);
+	*sid = vbuf_get_u32le(r);
+	return r->err == 0 && *status != 0;
+}
+
 int
 ipmi_rakp2_encode(struct vbuf_wr *w, const struct ipmi_rakp2 *m)
 {
-	vbuf_put_u8(w, m->tag);
-	vbuf_put_u8(w, m->status);
-	vbuf_put_u16le(w, 0);
-	vbuf_put_u32le(w, m->sid_m);
+	put_rakp_hdr(w, m->tag, m->status, m->sid_m);
 	if (m->status != 0)
 		return vbuf_wr_error(w);
 	vbuf_put_bytes(w, m->rc, sizeof(m->rc));
@@ -201,11 +222,7 @@ ipmi_rakp2_decode(const void *p, size_t n, struct ipmi_rakp2 *m)
 
 	memset(m, 0, sizeof(*m));
 	vbuf_rd_init(&r, p, n);
-	m->tag = vbuf_get_u8(&r);
-	m->status = vbuf_get_u8(&r);
-	(void)vbuf_get_u16le(&r);
-	m->sid_m = vbuf_get_u32le(&r);
-	if (r.err == 0 && m->status != 0)
+	if (get_rakp_hdr(&r, &m->tag, &m->status, &m->sid_m))
 		return 0;
 	vbuf_get_bytes(&r, m->rc, sizeof(m->rc));
 	vbuf_get_bytes(&r, m->guid_c, sizeof(m->guid_c));
@@ -215,10 +232,7 @@ ipmi_rakp2_decode(const void *p, size_t n, struct ipmi_rakp2 *m)
 int
 ipmi_rakp3_encode(struct vbuf_wr *w, const struct ipmi_rakp3 *m)
 {
-	vbuf_put_u8(w, m->tag);
-	vbuf_put_u8(w, m->status);
-	vbuf_put_u16le(w, 0);
-	vbuf_put_u32le(w, m->sid_c);
+	put_rakp_hdr(w, m->tag, m->status, m->sid_c);
 	/* A console that rejects RAKP2 sends RAKP3 with a status, no code. */
 	if (m->status == 0)
 		put_code(w, m->code, m->code_len);
@@ -232,11 +246,7 @@ ipmi_rakp3_decode(const void *p, size_t n, struct ipmi_rakp3 *m)
 
 	memset(m, 0, sizeof(*m));
 	vbuf_rd_init(&r, p, n);
-	m->tag = vbuf_get_u8(&r);
-	m->status = vbuf_get_u8(&r);
-	(void)vbuf_get_u16le(&r);
-	m->sid_c = vbuf_get_u32le(&r);
-	if (r.err == 0 && m->status != 0)
+	if (get_rakp_hdr(&r, &m->tag, &m->status, &m->sid_c))
 		return 0;
 	return get_code(&r, m->code, &m->code_len);
 }
@@ -244,10 +254,7 @@ ipmi_rakp3_decode(const void *p, size_t n, struct ipmi_rakp3 *m)
 int
 ipmi_rakp4_encode(struct vbuf_wr *w, const struct ipmi_rakp4 *m)
 {
-	vbuf_put_u8(w, m->tag);
-	vbuf_put_u8(w, m->status);
-	vbuf_put_u16le(w, 0);
-	vbuf_put_u32le(w, m->sid_m);
+	put_rakp_hdr(w, m->tag, m->status, m->sid_m);
 	if (m->status == 0)
 		put_code(w, m->icv, m->icv_len);
 	return vbuf_wr_error(w);
@@ -260,11 +267,7 @@ ipmi_rakp4_decode(const void *p, size_t n, struct ipmi_rakp4 *m)
 
 	memset(m, 0, sizeof(*m));
 	vbuf_rd_init(&r, p, n);
-	m->tag = vbuf_get_u8(&r);
-	m->status = vbuf_get_u8(&r);
-	(void)vbuf_get_u16le(&r);
-	m->sid_m = vbuf_get_u32le(&r);
-	if (r.err == 0 && m->status != 0)
+	if (get_rakp_hdr(&r, &m->tag, &m->status, &m->sid_m))
 		return 0;
 	return get_code(&r, m->icv, &m->icv_len);
 }

@@ -1,8 +1,10 @@
 #!/bin/sh
-# Long libFuzzer runs: FUZZ_RUNS (default 1,000,000) executions per
-# target, each bounded by FUZZ_MAX_SECONDS (default 1200). Prints the
-# number of executions each target really ran. Findings (crash-*,
-# leak-*, timeout-* files) are kept in build/fuzz/findings/.
+# Runs every libFuzzer target under build/fuzz/bin for FUZZ_RUNS
+# executions (default 1,000,000), each bounded by FUZZ_MAX_SECONDS
+# (default 1200), and reports how many executions each really ran; fewer
+# than asked is a failure. New inputs go to build/fuzz/work/<target>, so
+# the committed corpus is never written; findings (crash-*, leak-*,
+# timeout-*) and logs go to build/fuzz/findings/.
 . tests/lib/tap.sh
 
 runs=${FUZZ_RUNS:-1000000}
