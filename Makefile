@@ -91,6 +91,21 @@ LIBS := $(LIBIPMI) $(LIBVCM)
 TOOLS_SRCS := $(sort $(wildcard tools/*.c))
 TOOLS := $(TOOLS_SRCS:tools/%.c=$(B)/bin/%)
 
+# bmcsim: its modules (all but main.c) form a library that unit tests
+# and fuzz targets link too.
+BMCSIM_SRCS := $(sort $(filter-out tools/bmcsim/main.c,$(wildcard tools/bmcsim/*.c)))
+LIBBMCSIM := $(B)/libbmcsim.a
+$(LIBBMCSIM): $(BMCSIM_SRCS:%.c=$(B)/%.o)
+UV_LIBS := -luv
+ifneq ($(wildcard tools/bmcsim/main.c),)
+TOOLS += $(B)/bin/bmcsim
+endif
+
+$(B)/bin/bmcsim: $(B)/tools/bmcsim/main.o $(LIBBMCSIM) $(LIBS)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(UV_LIBS) $(CRYPTO_LIBS)
+
 $(B)/bin/%: $(B)/tools/%.o $(LIBS)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
@@ -111,10 +126,10 @@ $(B)/bench/%: $(B)/bench/%.o $(LIBS)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_TESTS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
-$(B)/tests/%: $(B)/tests/unit/%.o $(LIBS)
+$(B)/tests/%: $(B)/tests/unit/%.o $(LIBBMCSIM) $(LIBS)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CRYPTO_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(UV_LIBS) $(CRYPTO_LIBS)
 
 SHELL_TESTS := $(sort $(wildcard tests/integration/*.sh))
 
@@ -125,10 +140,10 @@ FUZZ_BINS := $(FUZZ_SRCS:fuzz/%.c=build/fuzz/bin/%)
 FUZZ_RUNS ?= 1000000
 
 ifeq ($(FUZZ),1)
-$(B)/bin/fuzz_%: $(B)/fuzz/fuzz_%.o $(LIBS)
+$(B)/bin/fuzz_%: $(B)/fuzz/fuzz_%.o $(LIBBMCSIM) $(LIBS)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
-	$(Q)$(CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(CRYPTO_LIBS)
+	$(Q)$(CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(UV_LIBS) $(CRYPTO_LIBS)
 endif
 
 # ---- goals -------------------------------------------------------------

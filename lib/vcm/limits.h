@@ -21,8 +21,13 @@
 /* Largest IPMI message (rsAddr..chk2) inside a session payload. */
 #define VCM_IPMI_MSG_MAX		(VCM_IPMI_DATAGRAM_MAX - 64)
 
-/* Largest data part of an IPMI request or response (after the command). */
-#define VCM_IPMI_MSG_DATA_MAX		(VCM_IPMI_MSG_MAX - 8)
+/*
+ * Largest data part of an IPMI request or response (after the command):
+ * the message less its 7 bytes of addresses, netfn/LUNs, rqSeq, command
+ * and two checksums, so that every message a decoder accepts can be
+ * encoded again.
+ */
+#define VCM_IPMI_MSG_DATA_MAX		(VCM_IPMI_MSG_MAX - 7)
 
 /* IPMI 2.0 user names are at most 16 bytes (RAKP1 User Name Length). */
 #define VCM_IPMI_USER_MAX		16
@@ -83,6 +88,41 @@
 
 /* Console output kept for replay to a viewer who joins. */
 #define VCM_CONSOLE_BACKLOG_BYTES	(64 * 1024)
+
+/* ---- bmcsim (the simulated BMC fleet) ------------------------------ */
+
+/* Users per simulated BMC: IPMI user ids 1..15 on most boards. */
+#define VCM_SIM_USERS_MAX		8
+
+/*
+ * Session slots per simulated BMC. Real BMCs have 4 (Cisco IMC) to 63
+ * (ipmi_sim); the default 4 makes slot exhaustion easy to provoke.
+ */
+#define VCM_SIM_SLOTS_DEFAULT		4
+#define VCM_SIM_SLOTS_MAX		16
+
+/*
+ * BMCs in one bmcsim process: one UDP socket each, and 10,000 leaves
+ * room under the 20,000 open files a process may have here.
+ */
+#define VCM_SIM_BMCS_MAX		10000
+
+/* Fleet groups (address range + profile) in one config file. */
+#define VCM_SIM_GROUPS_MAX		64
+
+/* Timeout defaults in milliseconds; every one is configurable. */
+#define VCM_SIM_SESSION_TIMEOUT_MS	60000	/* the common BMC default */
+#define VCM_SIM_SOL_RETRY_MS		1000	/* SOL retransmit interval */
+#define VCM_SIM_SOL_RETRIES		7	/* SOL retransmits, then give up */
+
+/* A configured delay or dark period longer than this is an error. */
+#define VCM_SIM_DELAY_MAX_MS		600000
+
+/* One control-protocol line (commands and replies). */
+#define VCM_SIM_CTL_LINE_MAX		1024
+
+/* One config file line. */
+#define VCM_SIM_CONFIG_LINE_MAX		1024
 
 /* ---- Logging ------------------------------------------------------- */
 

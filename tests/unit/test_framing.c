@@ -242,6 +242,7 @@ msg_round_trip_and_checksums(void)
 static void
 msg_empty_data_and_oversize(void)
 {
+	static uint8_t big[VCM_IPMI_MSG_DATA_MAX];
 	struct ipmi_msg m, d;
 	uint8_t buf[2048];
 	struct vbuf_wr w;
@@ -259,6 +260,19 @@ msg_empty_data_and_oversize(void)
 	CHECK(d.data == NULL);
 	memset(buf, 0, sizeof(buf));
 	CHECK_INT(ipmi_msg_decode(buf, sizeof(buf), 0, &d), VCM_ERANGE);
+	/*
+	 * The largest message decodes, and its data encodes again (a fuzz
+	 * finding: decode once accepted one data byte more than encode).
+	 */
+	m.data = big;
+	m.data_len = VCM_IPMI_MSG_DATA_MAX;
+	vbuf_wr_init(&w, buf, sizeof(buf));
+	REQUIRE(ipmi_msg_encode(&w, &m) == 0);
+	CHECK_INT(w.len, VCM_IPMI_MSG_MAX);
+	REQUIRE(ipmi_msg_decode(buf, w.len, 0, &d) == 0);
+	CHECK_INT(d.data_len, VCM_IPMI_MSG_DATA_MAX);
+	buf[w.len] = 0;
+	CHECK_INT(ipmi_msg_decode(buf, w.len + 1, 0, &d), VCM_ERANGE);
 	m.data = buf;
 	m.data_len = VCM_IPMI_MSG_DATA_MAX + 1;
 	vbuf_wr_init(&w, buf, sizeof(buf));
