@@ -125,6 +125,12 @@ static const struct ipmi_field ipmi_sol_auth_tab[] = {
 };
 
 /* SOL 5: retry count and interval. */
+static const struct ipmi_field ipmi_sol_accumulate_tab[] = {
+	IPMI_FLD_U8(ipmi_sol_accumulate, interval),
+	IPMI_FLD_U8(ipmi_sol_accumulate, threshold),
+	IPMI_FLD_END
+};
+
 static const struct ipmi_field ipmi_sol_retry_tab[] = {
 	IPMI_FLD_BITSL(ipmi_sol_retry, count, 0, 3),
 	IPMI_FLD_U8(ipmi_sol_retry, interval),
@@ -174,6 +180,9 @@ const struct ipmi_param ipmi_params_transport[] = {
 	  ipmi_sol_enable_tab, sizeof(struct ipmi_sol_enable) },
 	{ IPMI_PARAM_SOL, IPMI_SOL_PARAM_AUTH, "SOL authentication",
 	  ipmi_sol_auth_tab, sizeof(struct ipmi_sol_auth) },
+	{ IPMI_PARAM_SOL, IPMI_SOL_PARAM_ACCUMULATE,
+	  "SOL character accumulate interval and send threshold",
+	  ipmi_sol_accumulate_tab, sizeof(struct ipmi_sol_accumulate) },
 	{ IPMI_PARAM_SOL, IPMI_SOL_PARAM_RETRY, "SOL retry",
 	  ipmi_sol_retry_tab, sizeof(struct ipmi_sol_retry) },
 	{ IPMI_PARAM_SOL, IPMI_SOL_PARAM_NV_BIT_RATE,

@@ -538,14 +538,15 @@ struct ipmi_lan_cs_priv {
 	uint8_t		priv[IPMI_LAN_CS_ENTRIES_MAX];	/* 4 bits each */
 };
 
-/* SOL parameters (26.3, table 26-5). */
+/* SOL parameters (26.3, table 26-5); ipmitool and FreeIPMI agree. */
 #define IPMI_SOL_PARAM_ENABLE		1
 #define IPMI_SOL_PARAM_AUTH		2
-#define IPMI_SOL_PARAM_RETRY		5
-#define IPMI_SOL_PARAM_NV_BIT_RATE	6
-#define IPMI_SOL_PARAM_V_BIT_RATE	7
-#define IPMI_SOL_PARAM_CHANNEL		8
-#define IPMI_SOL_PARAM_PORT		9
+#define IPMI_SOL_PARAM_ACCUMULATE	3
+#define IPMI_SOL_PARAM_RETRY		4
+#define IPMI_SOL_PARAM_NV_BIT_RATE	5
+#define IPMI_SOL_PARAM_V_BIT_RATE	6
+#define IPMI_SOL_PARAM_CHANNEL		7
+#define IPMI_SOL_PARAM_PORT		8
 
 #define IPMI_SOL_RATE_SERIAL		0x0	/* use the serial setting */
 #define IPMI_SOL_RATE_9600		0x6
@@ -564,12 +565,17 @@ struct ipmi_sol_auth {
 	uint8_t		force_encrypt;
 };
 
+struct ipmi_sol_accumulate {
+	uint8_t		interval;		/* 5 ms units */
+	uint8_t		threshold;		/* characters */
+};
+
 struct ipmi_sol_retry {
 	uint8_t		count;			/* 3 bits */
 	uint8_t		interval;		/* 10 ms units */
 };
 
-struct ipmi_sol_bit_rate {			/* parameters 6 and 7 */
+struct ipmi_sol_bit_rate {			/* parameters 5 and 6 */
 	uint8_t		rate;			/* IPMI_SOL_RATE_* */
 };
 

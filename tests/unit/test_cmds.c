@@ -1223,6 +1223,7 @@ sol_config(void)
 	struct ipmi_set_config_rq rq;
 	struct ipmi_sol_enable en;
 	struct ipmi_sol_auth au;
+	struct ipmi_sol_accumulate acc;
 	struct ipmi_sol_retry rt;
 	struct ipmi_sol_bit_rate br;
 	struct ipmi_sol_channel ch;
@@ -1241,9 +1242,14 @@ sol_config(void)
 	    "00 11 07 32", &rt, sizeof(rt)), 0);
 	CHECK_INT(rt.count, 7);
 	CHECK_INT(rt.interval, 50);
-	/* ipmi_sim 2.0.33 answers parameter 5 with one byte only. */
+	/* A one-byte retry parameter is short (both bytes are required). */
 	CHECK_INT(config_param(IPMI_PARAM_SOL, IPMI_SOL_PARAM_RETRY,
 	    "00 11 00", &rt, sizeof(rt)), VCM_ETRUNC);
+	/* Parameter 3: interval 12 x 5 ms, send threshold 96 characters. */
+	CHECK_INT(config_param(IPMI_PARAM_SOL, IPMI_SOL_PARAM_ACCUMULATE,
+	    "00 11 0c 60", &acc, sizeof(acc)), 0);
+	CHECK_INT(acc.interval, 12);
+	CHECK_INT(acc.threshold, 96);
 	CHECK_INT(config_param(IPMI_PARAM_SOL, IPMI_SOL_PARAM_NV_BIT_RATE,
 	    "00 11 00", &br, sizeof(br)), 0);
 	CHECK_INT(br.rate, IPMI_SOL_RATE_SERIAL);
@@ -1266,7 +1272,7 @@ sol_config(void)
 	CHECK_INT(ipmi_param_encode(p, &br, sizeof(br), rq.data,
 	    sizeof(rq.data)), 1);
 	rq.data_len = 1;
-	enc_is(T, 0x21, 0, &rq, sizeof(rq), "01 07 0a");
+	enc_is(T, 0x21, 0, &rq, sizeof(rq), "01 06 0a");
 	rq.data_len = VCM_IPMI_PARAM_DATA_MAX + 1;
 	enc_rc(T, 0x21, 0, &rq, sizeof(rq), VCM_ERANGE);
 	p = ipmi_param_find(IPMI_PARAM_SOL, IPMI_SOL_PARAM_RETRY);
