@@ -46,6 +46,24 @@ static const struct ipmi_field ipmi_get_system_guid_rs_tab[] = {
 	IPMI_FLD_END
 };
 
+/* 22.24 Get Channel Info. */
+static const struct ipmi_field ipmi_get_channel_info_rq_tab[] = {
+	IPMI_FLD_BITSL(ipmi_get_channel_info_rq, channel, 0, 4),
+	IPMI_FLD_END
+};
+
+static const struct ipmi_field ipmi_get_channel_info_rs_tab[] = {
+	IPMI_FLD_CC(ipmi_get_channel_info_rs, cc),
+	IPMI_FLD_BITSL(ipmi_get_channel_info_rs, channel, 0, 4),
+	IPMI_FLD_BITSL(ipmi_get_channel_info_rs, medium, 0, 7),
+	IPMI_FLD_BITSL(ipmi_get_channel_info_rs, protocol, 0, 5),
+	IPMI_FLD_BITS(ipmi_get_channel_info_rs, active_sessions, 0, 6),
+	IPMI_FLD_BITSL(ipmi_get_channel_info_rs, session_support, 6, 2),
+	IPMI_FLD_U24LE(ipmi_get_channel_info_rs, vendor_iana, 24),
+	IPMI_FLD_BYTES(ipmi_get_channel_info_rs, aux),
+	IPMI_FLD_END
+};
+
 /* 22.13 Get Channel Authentication Capabilities. */
 static const struct ipmi_field ipmi_get_auth_caps_rq_tab[] = {
 	IPMI_FLD_BITS(ipmi_get_auth_caps_rq, channel, 0, 4),
@@ -270,9 +288,16 @@ const struct ipmi_cmd ipmi_cmds_app[] = {
 	IPMI_APP_CMD(IPMI_CMD_GET_DEVICE_ID, "Get Device ID",
 	    ipmi_no_data, ipmi_no_data_tab,
 	    ipmi_get_device_id_rs, ipmi_get_device_id_rs_tab),
+	/* 20.8 Get Device GUID has the layout of Get System GUID. */
+	IPMI_APP_CMD(IPMI_CMD_GET_DEVICE_GUID, "Get Device GUID",
+	    ipmi_no_data, ipmi_no_data_tab,
+	    ipmi_get_system_guid_rs, ipmi_get_system_guid_rs_tab),
 	IPMI_APP_CMD(IPMI_CMD_GET_SYSTEM_GUID, "Get System GUID",
 	    ipmi_no_data, ipmi_no_data_tab,
 	    ipmi_get_system_guid_rs, ipmi_get_system_guid_rs_tab),
+	IPMI_APP_CMD(IPMI_CMD_GET_CHANNEL_INFO, "Get Channel Info",
+	    ipmi_get_channel_info_rq, ipmi_get_channel_info_rq_tab,
+	    ipmi_get_channel_info_rs, ipmi_get_channel_info_rs_tab),
 	IPMI_APP_CMD(IPMI_CMD_GET_CHANNEL_AUTH_CAPS,
 	    "Get Channel Authentication Capabilities",
 	    ipmi_get_auth_caps_rq, ipmi_get_auth_caps_rq_tab,

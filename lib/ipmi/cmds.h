@@ -28,6 +28,8 @@
 
 /* App (netfn 0x06). */
 #define IPMI_CMD_GET_DEVICE_ID		0x01
+#define IPMI_CMD_GET_DEVICE_GUID	0x08
+#define IPMI_CMD_GET_CHANNEL_INFO	0x42
 #define IPMI_CMD_GET_SYSTEM_GUID	0x37
 #define IPMI_CMD_GET_CHANNEL_AUTH_CAPS	0x38
 #define IPMI_CMD_SET_SESSION_PRIV	0x3b
@@ -100,6 +102,26 @@ struct ipmi_get_device_id_rs {
 struct ipmi_get_system_guid_rs {
 	uint8_t		cc;
 	uint8_t		guid[16];
+};
+
+/* Get Channel Info (22.24). */
+struct ipmi_get_channel_info_rq {
+	uint8_t		channel;		/* 4 bits, 0x0e = this one */
+};
+
+#define IPMI_MEDIUM_LAN			0x04	/* 802.3 LAN */
+#define IPMI_PROTOCOL_IPMB		0x01
+#define IPMI_SESSION_MULTI		0x2	/* multi-session channel */
+
+struct ipmi_get_channel_info_rs {
+	uint8_t		cc;
+	uint8_t		channel;		/* 4 bits */
+	uint8_t		medium;			/* 7 bits */
+	uint8_t		protocol;		/* 5 bits */
+	uint8_t		active_sessions;	/* 6 bits */
+	uint8_t		session_support;	/* 2 bits */
+	uint32_t	vendor_iana;		/* 24 bits, 7154 = IPMI forum */
+	uint8_t		aux[2];
 };
 
 /* Get Channel Authentication Capabilities (22.13). */

@@ -44,6 +44,13 @@ static const struct vec vecs[] = {
 	    1, 12, 0, 0, "sim" },
 	{ A, 0x01, 1, "00 20 81 02 05 02 bf 57 01 00 34 12", 0, 0, 0, 0,
 	    "spec" },
+	/* Get Device GUID */
+	{ A, 0x08, 0, "", 1, 0, 0, 0, "spec" },
+	{ A, 0x08, 1, "00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10",
+	    1, 0, 0, 0, "spec" },
+	/* Get Channel Info */
+	{ A, 0x42, 0, "0e", 1, 0, 0, 0, "spec" },
+	{ A, 0x42, 1, "00 01 04 01 82 f2 1b 00 00 00", 1, 0, 0, 0, "spec" },
 	/* Get System GUID */
 	{ A, 0x37, 0, "", 1, 0, 0, 0, "spec" },
 	{ A, 0x37, 1, "00 a1 23 45 67 89 ab cd ef a1 23 45 67 89 ab cd ef",
@@ -221,7 +228,7 @@ tables_are_valid(void)
 	const struct ipmi_param *p;
 	size_t i;
 
-	CHECK_INT(ipmi_cmd_count(), 23);
+	CHECK_INT(ipmi_cmd_count(), 25);
 	for (i = 0; (c = ipmi_cmd_at(i)) != NULL; i++) {
 		CHECK(c->name != NULL);
 		CHECK(c->rq_size <= sizeof(union anystruct));
@@ -236,7 +243,7 @@ tables_are_valid(void)
 		    3);
 		CHECK(ipmi_cmd_find(c->netfn, c->cmd) == c);
 	}
-	CHECK_INT(i, 23);
+	CHECK_INT(i, 25);
 	for (i = 0; i < ipmi_params_boot_count; i++) {
 		p = &ipmi_params_boot[i];
 		CHECK_INT(ipmi_fields_validate(p->fields, p->size), 0);
@@ -268,7 +275,7 @@ lookup(void)
 	    ipmi_cmd_find(IPMI_NETFN_TRANSPORT, IPMI_CMD_GET_SOL_CONFIG));
 	CHECK(ipmi_cmd_find(0x06, 0x02) == NULL);
 	CHECK(ipmi_cmd_find(0x0a, 0x01) == NULL);
-	CHECK(ipmi_cmd_at(23) == NULL);
+	CHECK(ipmi_cmd_at(25) == NULL);
 	CHECK(ipmi_param_find(IPMI_PARAM_BOOT, 7) == NULL);
 	CHECK(ipmi_param_find(IPMI_PARAM_SOL, IPMI_LAN_PARAM_CS_PRIV) ==
 	    NULL);
@@ -571,6 +578,28 @@ get_system_guid(void)
 	CHECK_INT(dec(A, 0x37, 0, "", &rq, sizeof(rq)), 0);
 	CHECK_INT(dec(A, 0x37, 0, "00", &rq, sizeof(rq)), VCM_ETRAILING);
 	enc_is(A, 0x37, 0, &rq, sizeof(rq), "");
+}
+
+/* Get Channel Info: a LAN channel with two of many sessions active. */
+static void
+get_channel_info(void)
+{
+	struct ipmi_get_channel_info_rq rq;
+	struct ipmi_get_channel_info_rs rs;
+
+	CHECK_INT(dec(A, 0x42, 0, "0e", &rq, sizeof(rq)), 0);
+	CHECK_INT(rq.channel, 0x0e);
+	CHECK_INT(dec(A, 0x42, 0, "1e", &rq, sizeof(rq)), 0);
+	CHECK_INT(rq.channel, 0x0e);	/* reserved bits ignored */
+	CHECK_INT(dec(A, 0x42, 1, "00 01 04 01 82 f2 1b 00 00 00", &rs,
+	    sizeof(rs)), 0);
+	CHECK_INT(rs.channel, 1);
+	CHECK_INT(rs.medium, IPMI_MEDIUM_LAN);
+	CHECK_INT(rs.protocol, IPMI_PROTOCOL_IPMB);
+	CHECK_INT(rs.session_support, IPMI_SESSION_MULTI);
+	CHECK_INT(rs.active_sessions, 2);
+	CHECK_INT(rs.vendor_iana, 7154);
+	enc_is(A, 0x42, 1, &rs, sizeof(rs), "00 01 04 01 82 f2 1b 00 00 00");
 }
 
 static void
@@ -1384,6 +1413,7 @@ static const struct test_case tests[] = {
 	{ "wrong_struct_size", wrong_struct_size },
 	{ "get_device_id", get_device_id },
 	{ "get_system_guid", get_system_guid },
+	{ "get_channel_info", get_channel_info },
 	{ "get_auth_caps", get_auth_caps },
 	{ "session_priv", session_priv },
 	{ "close_session", close_session },
