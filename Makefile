@@ -38,7 +38,7 @@ WARN := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
 	-Wsign-compare -Wformat=2 -Wformat-security -Wundef -Wwrite-strings \
 	-Wold-style-definition -Wvla -Wimplicit-fallthrough -Wno-unused-parameter
 
-CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -g -Ilib $(WARN) -fno-common
+CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -g -Ilib -Itools $(WARN) -fno-common
 ifeq ($(FUZZ),1)
 CFLAGS_V := -O1 -fsanitize=fuzzer-no-link,address,undefined \
 	-fno-sanitize-recover=undefined -DVCM_FUZZ=1

@@ -1,0 +1,228 @@
+/*
+ * The BMC side of Serial-over-LAN: payload instance 1 of one BMC. Host
+ * output waits in a bounded queue and leaves one packet at a time (the
+ * send machine in lib/ipmi/sol.c decides retransmits); console packets
+ * go through the receive machine, which hands the host only bytes it has
+ * not seen and tells us what to ACK. Quirks bend this where real
+ * firmware does.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "vcm/err.h"
+#include "ipmi/rmcpplus.h"
+#include "quirks.h"
+#include "sim.h"
+
+/* After a reboot a Tyan BMC's numbers jump (IPMI.md §1.2): by this much. */
+#define SOL_SEQ_JUMP	7
+
+static struct sim_session *
+owner(struct bmc *b)
+{
+	if (b->sol == NULL || b->sol->owner < 0 || b->sessions == NULL ||
+	    b->sessions[b->sol->owner].state != SIM_SS_ACTIVE)
+		return NULL;
+	return &b->sessions[b->sol->owner];
+}
+
+int
+sim_sol_activate(struct bmc *b, struct sim_session *s)
+{
+	struct sim_sol *sol;
+
+	if (b->sol_active)
+		return VCM_ESTATE;
+	if ((sol = calloc(1, sizeof(*sol))) == NULL)
+		return VCM_ENOMEM;
+	sol->owner = sim_session_slot(b, s);
+	ipmi_sol_tx_init(&sol->tx);
+	ipmi_sol_rx_init(&sol->rx);
+	b->sol = sol;
+	b->sol_active = 1;
+	sim_busy(b);
+	return 0;
+}
+
+int
+sim_sol_deactivate(struct bmc *b)
+{
+	if (!b->sol_active)
+		return VCM_ESTATE;
+	free(b->sol);
+	b->sol = NULL;
+	b->sol_active = 0;
+	return 0;
+}
+
+/*
+ * The owner's session ended. A good BMC frees the payload with it; with
+ * sol_stays_active the payload stays active with nobody behind it, and
+ * every new Activate Payload gets 80h until someone deactivates it.
+ */
+void
+sim_sol_session_gone(struct bmc *b, struct sim_session *s)
+{
+	if (b->sol == NULL || b->sol->owner != sim_session_slot(b, s))
+		return;
+	if (b->quirks & SIM_Q_SOL_STAYS_ACTIVE)
+		b->sol->owner = -1;
+	else
+		sim_sol_deactivate(b);
+}
+
+/* Sends what is due: new data when nothing is outstanding, and the ACK. */
+static void
+flush(struct bmc *b, int resend)
+{
+	struct sim_sol *sol = b->sol;
+	struct sim_session *s = owner(b);
+	uint8_t pkt[IPMI_SOL_PKT_MAX];
+	struct ipmi_sol_pkt p;
+	size_t n;
+	int r;
+
+	if (s == NULL)
+		return;
+	memset(&p, 0, sizeof(p));
+	if (!resend && sol->tx.state == IPMI_SOL_TX_IDLE && sol->outq_len > 0) {
+		n = sol->outq_len < SIM_SOL_CHUNK ? sol->outq_len :
+		    SIM_SOL_CHUNK;
+		if ((r = ipmi_sol_tx_send(&sol->tx, n)) <= 0)
+			return;
+		memcpy(sol->inflight, sol->outq, n);
+		sol->inflight_len = (uint8_t)n;
+		memmove(sol->outq, sol->outq + n, sol->outq_len - n);
+		sol->outq_len = (uint16_t)(sol->outq_len - n);
+		resend = 1;
+	}
+	if (resend && sol->tx.state == IPMI_SOL_TX_WAIT) {
+		p.seq = sol->tx.seq;
+		p.data = sol->inflight;
+		p.len = sol->inflight_len;
+		sol->sent_ms = sim_now(b->sim);
+	} else if (!sol->ack_due)
+		return;
+	if (sol->ack_due) {
+		p.ack_seq = sol->ack_seq;
+		p.accepted = sol->ack_count;
+		if (sol->ack_nack)
+			p.flags |= IPMI_SOL_ST_NACK;
+		sol->ack_due = 0;
+	}
+	if ((r = ipmi_sol_encode(&p, IPMI_SOL_TO_CONSOLE, pkt, sizeof(pkt))) > 0)
+		(void)sim_seal(b, s, IPMI_PAYLOAD_SOL, pkt, (size_t)r);
+}
+
+/* Puts bytes the console did not accept back in front of the queue. */
+static void
+requeue(struct sim_sol *sol, const uint8_t *p, size_t n)
+{
+	if (n > sizeof(sol->outq) - sol->outq_len)
+		n = sizeof(sol->outq) - sol->outq_len;
+	memmove(sol->outq + n, sol->outq, sol->outq_len);
+	memcpy(sol->outq, p, n);
+	sol->outq_len = (uint16_t)(sol->outq_len + n);
+}
+
+void
+sim_sol_packet(struct bmc *b, struct sim_session *s, const uint8_t *pl,
+    size_t len)
+{
+	struct sim_sol *sol = b->sol;
+	struct ipmi_sol_rx_res res;
+	struct ipmi_sol_pkt p;
+	uint8_t accepted = 0;
+	int kind;
+
+	if (sol == NULL || sol->owner != sim_session_slot(b, s))
+		return;		/* not the session that holds the payload */
+	if (ipmi_sol_decode(pl, len, IPMI_SOL_TO_BMC, &p) != 0)
+		return;
+	kind = ipmi_sol_tx_ack(&sol->tx, &p, &accepted);
+	if (kind == IPMI_SOL_TX_FULL || kind == IPMI_SOL_TX_OVERCOUNT) {
+		sol->inflight_len = 0;
+	} else if (kind == IPMI_SOL_TX_PARTIAL) {
+		requeue(sol, sol->inflight + accepted,
+		    sol->inflight_len - accepted);
+		sol->inflight_len = 0;
+	}
+	if (p.flags & IPMI_SOL_OP_BREAK)
+		host_break(&b->host, sim_now(b->sim));
+	if (p.seq != 0 && ipmi_sol_rx_packet(&sol->rx, &p, HOST_LINE_MAX,
+	    &res) == 0) {
+		if (res.len > 0)
+			host_serial_in(&b->host, p.data + res.off, res.len,
+			    sim_now(b->sim));
+		if (res.send_ack) {
+			sol->ack_due = 1;
+			sol->ack_seq = res.ack_seq;
+			sol->ack_count = res.accepted;
+			sol->ack_nack = res.nack;
+		}
+	}
+	sim_busy(b);
+	flush(b, 0);
+}
+
+/* Host output: queued for the console, or lost when nobody listens. */
+void
+sim_sol_host_output(struct bmc *b, const uint8_t *p, size_t n)
+{
+	struct sim_sol *sol = b->sol;
+	size_t room;
+
+	if (sol == NULL || owner(b) == NULL)
+		return;
+	room = sizeof(sol->outq) - sol->outq_len;
+	if (n > room)
+		n = room;	/* a real UART overruns too: newest bytes lost */
+	memcpy(sol->outq + sol->outq_len, p, n);
+	sol->outq_len = (uint16_t)(sol->outq_len + n);
+	flush(b, 0);
+}
+
+/* Retransmits on time, gives up after the retry budget, sends new data. */
+void
+sim_sol_tick(struct bmc *b, uint64_t now)
+{
+	struct sim_sol *sol = b->sol;
+
+	if (sol == NULL)
+		return;
+	if (sol->tx.state == IPMI_SOL_TX_WAIT &&
+	    now - sol->sent_ms >= b->sol_retry_ms) {
+		switch (ipmi_sol_tx_timeout(&sol->tx, b->sol_retries, 0)) {
+		case IPMI_SOL_TX_RESEND:
+			flush(b, 1);
+			return;
+		case IPMI_SOL_TX_GIVEUP:
+			/* The console is gone or deaf: drop the packet. */
+			ipmi_sol_tx_init(&sol->tx);
+			sol->inflight_len = 0;
+			break;
+		default:
+			break;
+		}
+	}
+	flush(b, 0);
+}
+
+/* The host rebooted: what firmware does to a running SOL then. */
+void
+sim_sol_reboot(struct bmc *b)
+{
+	uint8_t seq;
+
+	if (b->sol == NULL)
+		return;
+	if (b->quirks & SIM_Q_SOL_DROP_ON_REBOOT) {
+		sim_sol_deactivate(b);
+		return;
+	}
+	if (b->quirks & SIM_Q_SOL_SEQ_JUMP) {
+		seq = b->sol->tx.seq;
+		seq = (uint8_t)((seq + SOL_SEQ_JUMP - 1) % IPMI_SOL_SEQ_MAX + 1);
+		b->sol->tx.seq = seq;
+	}
+}
