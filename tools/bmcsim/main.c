@@ -9,6 +9,8 @@
  * Stays in the foreground, logs to stderr, prints "ready N" on stdout
  * once every BMC listens, and stops cleanly on SIGTERM or SIGINT.
  */
+#include <sys/resource.h>
+
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -133,6 +135,26 @@ main(int argc, char **argv)
 		memcpy(cfg.control, control, strlen(control) + 1);
 	}
 
+	/*
+	 * One socket per BMC: raise the soft open-file limit to the hard
+	 * one, and say clearly when even that cannot hold the fleet.
+	 */
+	{
+		struct rlimit rl;
+
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+			rl.rlim_cur = rl.rlim_max;
+			(void)setrlimit(RLIMIT_NOFILE, &rl);
+			if (rl.rlim_cur != RLIM_INFINITY &&
+			    rl.rlim_cur < (rlim_t)cfg.total + 64) {
+				fprintf(stderr, "bmcsim: %u BMCs need %u open "
+				    "files; the limit is %llu\n", cfg.total,
+				    cfg.total + 64,
+				    (unsigned long long)rl.rlim_cur);
+				return 1;
+			}
+		}
+	}
 	memset(&sim, 0, sizeof(sim));
 	sim.loop = uv_default_loop();
 	sim.cfg = &cfg;
