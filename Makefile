@@ -38,7 +38,7 @@ WARN := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
 	-Wsign-compare -Wformat=2 -Wformat-security -Wundef -Wwrite-strings \
 	-Wold-style-definition -Wvla -Wimplicit-fallthrough -Wno-unused-parameter
 
-CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -g -Ilib -Itools $(WARN) -fno-common
+CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -g -Ilib -Itools -Isrc $(WARN) -fno-common
 ifeq ($(FUZZ),1)
 CFLAGS_V := -O1 -fsanitize=fuzzer-no-link,address,undefined \
 	-fno-sanitize-recover=undefined -DVCM_FUZZ=1
@@ -84,7 +84,13 @@ $(B)/%.o: %.c
 
 -include $(shell find build -name '*.d' 2>/dev/null)
 
-LIBS := $(LIBIPMI) $(LIBVCM)
+# The engine (vcm's client side of IPMI): a library that vcmd, vcmctl,
+# tests and benchmarks link.
+LIBENGINE_SRCS := $(sort $(wildcard src/engine/*.c))
+LIBENGINE := $(B)/libvcmengine.a
+$(LIBENGINE): $(LIBENGINE_SRCS:%.c=$(B)/%.o)
+
+LIBS := $(LIBENGINE) $(LIBIPMI) $(LIBVCM)
 
 # ---- programs ----------------------------------------------------------
 

@@ -24,6 +24,10 @@ for b in "$@"; do
 	mkdir -p "$work"
 	dict=""
 	[ -f "fuzz/$t.dict" ] && dict="-dict=fuzz/$t.dict"
+	# libFuzzer does not read .options files itself; pass max_len on.
+	maxlen=$(sed -n 's/^max_len *= *\([0-9]*\).*/\1/p' \
+	    "fuzz/$t.options" 2>/dev/null)
+	[ -n "$maxlen" ] && dict="$dict -max_len=$maxlen"
 	log=build/fuzz/findings/$t.log
 	if timeout -k 10 $((secs + 60)) "$b" $dict -runs="$runs" \
 	    -max_total_time="$secs" -artifact_prefix=build/fuzz/findings/ \

@@ -102,11 +102,25 @@ get_device_id(struct bmc *b, struct sim_session *s, const union rq_any *rq,
 	rs->devid.product_id = b->prof->product_id;
 }
 
+/*
+ * Get Device GUID and Get System GUID (20.8, 22.14): an RFC 4122 UUID,
+ * sent least significant byte first, i.e. the 16 bytes reversed. Ours
+ * are random bytes; mark them version 4 (random) with the RFC 4122
+ * variant, as a real BMC's are, or clients cannot decode them (ipmitool
+ * mc guid prints raw hex or "IPMI Specification violation"). In wire
+ * order the version is the high nibble of byte 9 (RFC byte 6) and the
+ * variant the top two bits of byte 7 (RFC byte 8).
+ */
+_Static_assert(sizeof(((struct ipmi_get_system_guid_rs *)0)->guid) == 16,
+    "a GUID is 16 bytes");
+
 static void
 get_guid(struct bmc *b, struct sim_session *s, const union rq_any *rq,
     union rs_any *rs)
 {
 	memcpy(rs->guid.guid, b->guid, sizeof(rs->guid.guid));
+	rs->guid.guid[9] = (uint8_t)((rs->guid.guid[9] & 0x0f) | 0x40);
+	rs->guid.guid[7] = (uint8_t)((rs->guid.guid[7] & 0x3f) | 0x80);
 }
 
 static void
@@ -476,6 +490,36 @@ set_boot_options(struct bmc *b, struct sim_session *s,
 	}
 }
 
+/*
+ * "Options apply to next boot only" (28.13, parameter 5): the BIOS takes
+ * the device at its next boot and the flags stop being valid, so a
+ * client reading them back after that boot sees no pending override
+ * (ipmitool: "Boot Flag Invalid"). The host forgets a one-time device
+ * when it boots from it (host.c); clear the valid bit when that has
+ * happened to the device the flags name. Flags that are persistent, or
+ * that name no device, stay as they were set.
+ */
+static void
+boot_flags_used(struct bmc *b)
+{
+	const struct ipmi_param *p;
+	struct ipmi_boot_flags f;
+	uint8_t dev;
+	int persistent;
+
+	p = ipmi_param_find(IPMI_PARAM_BOOT, IPMI_BOOT_PARAM_FLAGS);
+	if (p == NULL || ipmi_param_decode(p, &f, sizeof(f), b->boot_flags,
+	    sizeof(b->boot_flags)) != 0)
+		return;
+	if (!f.valid || f.persistent || f.device == IPMI_BOOT_DEV_NONE)
+		return;
+	host_get_boot_device(&b->host, &dev, &persistent);
+	if (dev != IPMI_BOOT_DEV_NONE)
+		return;		/* not booted yet */
+	/* Bit 7 of data 1 only: every other bit reads back as written. */
+	b->boot_flags[0] &= (uint8_t)~0x80;
+}
+
 static void
 get_boot_options(struct bmc *b, struct sim_session *s,
     const union rq_any *rq, union rs_any *rs)
@@ -490,6 +534,7 @@ get_boot_options(struct bmc *b, struct sim_session *s,
 		rs->get_boot.data_len = 2;
 		break;
 	case IPMI_BOOT_PARAM_FLAGS:
+		boot_flags_used(b);
 		rs->get_boot.data_len = sizeof(b->boot_flags);
 		memcpy(rs->get_boot.data, b->boot_flags,
 		    sizeof(b->boot_flags));
