@@ -49,10 +49,10 @@ check_fleet(const struct sim_config *c)
 		if (p->nusers == 0 || p->nusers > VCM_SIM_USERS_MAX ||
 		    p->slots == 0 || p->slots > VCM_SIM_SLOTS_MAX ||
 		    p->session_timeout_ms == 0 ||
-		    p->session_timeout_ms > SIM_TIMEOUT_MAX_MS ||
+		    p->session_timeout_ms > VCM_SIM_TIMEOUT_MAX_MS ||
 		    p->sol_retry_ms == 0 ||
 		    p->sol_retry_ms > VCM_SIM_DELAY_MAX_MS ||
-		    p->output_bps == 0 || p->output_bps > SIM_OUTPUT_BPS_MAX ||
+		    p->output_bps == 0 || p->output_bps > VCM_SIM_OUTPUT_BPS_MAX ||
 		    p->faults.loss > SIM_PERMILLE_MAX ||
 		    p->faults.dup > SIM_PERMILLE_MAX ||
 		    p->faults.reorder > SIM_PERMILLE_MAX ||

@@ -81,6 +81,79 @@
  */
 #define VCM_BMC_SESSIONS_DEFAULT	2
 
+/* ---- Engine: one IPMI session (src/engine/session.c) ---------------- */
+
+/*
+ * Requests outstanding at once on one session. BMCs serialise commands
+ * internally and small ones drop a burst; four lets a power action, a
+ * keepalive-free status poll and SOL control overlap while bounding what
+ * one session costs (each entry keeps its request for retransmission).
+ */
+#define VCM_ENG_RQ_MAX		4
+/* Plus one slot for the single internal request (Set Session Privilege,
+ * keepalive or Close Session) so it never takes a user's place. */
+#define VCM_ENG_RQ_SLOTS		(VCM_ENG_RQ_MAX + 1)
+
+/*
+ * Data bytes of one request (after the command byte). The largest vcm
+ * sends is Set LAN/SOL Configuration Parameters: channel, parameter and
+ * VCM_IPMI_PARAM_DATA_MAX bytes.
+ */
+#define VCM_ENG_RQ_DATA_MAX		(VCM_IPMI_PARAM_DATA_MAX + 8)
+
+/*
+ * rqSeq values remembered per request. Each retransmission takes a new
+ * rqSeq (FreeIPMI does; IPMI.md §2.2), but a slow BMC may answer an
+ * earlier copy, so the last few stay valid. VCM_ENG_RQ_MAX * this must stay
+ * below the 64 values of the 6-bit rqSeq so a fresh one always exists.
+ */
+#define VCM_ENG_RQ_SEQ_KEEP		4
+
+/* Cipher suites in the try order (only 3 and 17 are usable today). */
+#define VCM_ENG_SUITES_MAX		4
+
+/*
+ * Retransmission defaults. 250 ms first: a LAN round trip to a BMC is a
+ * few ms and a busy one answers within 100-200 ms; FreeIPMI's 500 ms
+ * (backing off every 2 tries) and ipmitool's restart-the-exchange cost
+ * seconds on a lost packet. Doubling to a 2 s cap keeps a dark BMC's
+ * cost to a few packets, and 2 s is below the "live again within 3 s"
+ * goal (issue 5) for a BMC that comes back.
+ */
+#define VCM_ENG_RETRY_MS		250
+#define VCM_ENG_RETRY_CAP_MS	2000
+/* Sends of one handshake step (first + retransmits). */
+#define VCM_ENG_STEP_TRIES		5
+/*
+ * Restarts from Open Session after a timeout in RAKP1/RAKP3: the BMC's
+ * state has moved on, so the exchange starts again (ipmitool restarts
+ * up to 4 times, IPMI.md §1.3).
+ */
+#define VCM_ENG_RESTARTS_MAX	4
+/* A whole handshake; issue 5: "--timeout default at most 5 s per host". */
+#define VCM_ENG_HANDSHAKE_MS	5000
+/*
+ * Keepalive while in use and the silence after which the BMC is dark:
+ * consoles must learn within 5 s that a BMC went dark (issue 5); 1 s
+ * idle + 3 s silence stays under that with a lost packet to spare.
+ */
+#define VCM_ENG_KEEPALIVE_MS	1000
+#define VCM_ENG_DEAD_MS		3000
+/*
+ * Close Session sends. A lost reply leaks a slot on Cisco IMC (IPMI.md
+ * §1.4), so it is retried, but a BMC that never answers it (Intel Tiger4
+ * after a reset, §1.2) must not hold the caller for long.
+ */
+#define VCM_ENG_CLOSE_TRIES		4
+#define VCM_ENG_CLOSE_MS		2000
+
+/*
+ * Session sequence numbers we may run ahead of the last one the BMC
+ * answered while it is silent: OpenIPMI accepts 15 ahead (IPMI.md §2.2),
+ * 12 leaves room for requests answered out of order.
+ */
+#define VCM_ENG_OUT_AHEAD		12
+
 /* ---- Consoles ------------------------------------------------------ */
 
 /* Viewers attached to one console at once (one SOL fans out to all). */
@@ -123,6 +196,43 @@
 
 /* One config file line. */
 #define VCM_SIM_CONFIG_LINE_MAX		1024
+
+/* bmcsim: the simulated host (tools/bmcsim/host.c) and config file. */
+
+/* Longest host name: one DNS label (RFC 1035), as Linux HOST_NAME_MAX. */
+#define VCM_HOST_NAME_MAX_LEN	63
+/* Login name kept for the prompt and whoami; longer names are cut. */
+#define VCM_HOST_USER_MAX		16
+/* Pending output: a full help or os-release answer plus a prompt. */
+#define VCM_HOST_OUT_MAX		384
+/* Receive log for the control interface: a few typed command lines. */
+#define VCM_HOST_RX_LOG_MAX		256
+/* Shell line, terminator included; a real tty takes 4096, 127 is
+ * plenty for the commands the shell knows and bounds the echo. */
+#define VCM_HOST_LINE_MAX		128
+/* One script step after expansion (text plus host name). */
+#define VCM_HOST_STEP_MAX		256
+/* 1 MB/s: far above any serial line, enough for flood load tests,
+ * and small enough that the credit arithmetic fits in 32 bits. */
+#define VCM_HOST_BPS_MAX		1000000
+/*
+ * Largest config file sim_config_load() reads. A fleet has at most
+ * VCM_SIM_GROUPS_MAX groups of one line each; 256 KiB leaves room for
+ * generous comments while bounding what a wrong --config path (a log,
+ * a device) can make us read.
+ */
+#define VCM_SIM_CONFIG_FILE_MAX	(256 * 1024)
+/*
+ * Longest session idle timeout: one hour. Real BMCs default to 60 s and
+ * tests want less; anything above an hour is a typo.
+ */
+#define VCM_SIM_TIMEOUT_MAX_MS	3600000u
+/*
+ * Fastest configured host serial output, bytes/s. 1 MiB/s is ~90 times
+ * a 115200-baud line; beyond it use flood mode, whose rate the runtime
+ * bounds itself.
+ */
+#define VCM_SIM_OUTPUT_BPS_MAX	(1024u * 1024u)
 
 /* ---- Logging ------------------------------------------------------- */
 

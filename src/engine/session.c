@@ -11,7 +11,7 @@
  *    the session, Set Session Privilege, user requests, keepalives and
  *    Close Session) lives in the request table; every send takes a new
  *    rqSeq and, in a session, a new session sequence number (IPMI.md
- *    §2.2), and a reply to any of the last ENG_RQ_SEQ_KEEP copies
+ *    §2.2), and a reply to any of the last VCM_ENG_RQ_SEQ_KEEP copies
  *    completes the request.
  */
 #include <string.h>
@@ -65,7 +65,7 @@ enum {
 #define ENG_ST_UNAUTH_NAME	0x0d
 #define ENG_ST_BAD_CONF_ALG	0x10
 
-typedef char eng_rqseq_fits[(ENG_RQ_SLOTS * ENG_RQ_SEQ_KEEP <
+typedef char eng_rqseq_fits[(VCM_ENG_RQ_SLOTS * VCM_ENG_RQ_SEQ_KEEP <
     IPMI_RQ_SEQ_MAX) ? 1 : -1];
 
 static void	rq_free(struct eng_rq *);
@@ -141,7 +141,7 @@ rq_count(const struct eng_session *s, int user)
 {
 	int i, n = 0;
 
-	for (i = 0; i < ENG_RQ_SLOTS; i++)
+	for (i = 0; i < VCM_ENG_RQ_SLOTS; i++)
 		if (s->rq[i].kind != ENG_RQK_FREE &&
 		    (!user || s->rq[i].kind == ENG_RQK_USER))
 			n++;
@@ -158,7 +158,7 @@ eng_session_wipe(struct eng_session *s)
 	vcm_wipe(s->hs_buf, sizeof(s->hs_buf));
 	s->hs_len = 0;
 	/* Requests may carry secrets (Set User Password). */
-	for (i = 0; i < ENG_RQ_SLOTS; i++)
+	for (i = 0; i < VCM_ENG_RQ_SLOTS; i++)
 		rq_free(&s->rq[i]);
 }
 
@@ -170,10 +170,10 @@ static void
 fail_requests(struct eng_session *s, int err)
 {
 	struct eng_event ev;
-	uint64_t cookies[ENG_RQ_SLOTS];
+	uint64_t cookies[VCM_ENG_RQ_SLOTS];
 	int i, n = 0;
 
-	for (i = 0; i < ENG_RQ_SLOTS; i++) {
+	for (i = 0; i < VCM_ENG_RQ_SLOTS; i++) {
 		if (s->rq[i].kind == ENG_RQK_USER)
 			cookies[n++] = s->rq[i].cookie;
 		if (s->rq[i].kind != ENG_RQK_CLOSE)
@@ -242,7 +242,7 @@ send_presession(struct eng_session *s, uint8_t type, const uint8_t *pl,
  * The session sequence number of the next packet. It goes up on every
  * packet, retransmissions included (IPMI.md §2.2), but a BMC accepts
  * only so far ahead of the last number it saw (OpenIPMI: +15), so while
- * the BMC is silent the numbers stop ENG_OUT_AHEAD past the last one
+ * the BMC is silent the numbers stop VCM_ENG_OUT_AHEAD past the last one
  * sent before its last answer and cycle among the top few, any of
  * which it has not seen yet. Without this a BMC that was dark for a
  * while would drop everything we send once it is back.
@@ -252,8 +252,8 @@ out_seq(struct eng_session *s)
 {
 	uint32_t seq = ipmi_seqwin_out_next(&s->out);
 
-	if (seq - s->out_mark > ENG_OUT_AHEAD) {
-		seq = s->out_mark + ENG_OUT_AHEAD - (s->out_rewind++ & 3u);
+	if (seq - s->out_mark > VCM_ENG_OUT_AHEAD) {
+		seq = s->out_mark + VCM_ENG_OUT_AHEAD - (s->out_rewind++ & 3u);
 		if (seq == 0)
 			seq = 1;
 		s->out.last = seq;
@@ -299,7 +299,7 @@ seq_in_use(const struct eng_session *s, uint8_t seq)
 {
 	int i, j;
 
-	for (i = 0; i < ENG_RQ_SLOTS; i++)
+	for (i = 0; i < VCM_ENG_RQ_SLOTS; i++)
 		for (j = 0; j < s->rq[i].nseq; j++)
 			if (s->rq[i].kind != ENG_RQK_FREE &&
 			    s->rq[i].seq[j] == seq)
@@ -328,9 +328,9 @@ rq_max_tries(const struct eng_session *s, const struct eng_rq *q)
 	switch (q->kind) {
 	case ENG_RQK_AUTHCAP:
 	case ENG_RQK_SETPRIV:
-		return ENG_STEP_TRIES;
+		return VCM_ENG_STEP_TRIES;
 	case ENG_RQK_CLOSE:
-		return ENG_CLOSE_TRIES;
+		return VCM_ENG_CLOSE_TRIES;
 	default:
 		return ENG_TRIES_UNBOUNDED;
 	}
@@ -340,7 +340,7 @@ rq_max_tries(const struct eng_session *s, const struct eng_rq *q)
 static int
 rq_send(struct eng_session *s, struct eng_rq *q, uint64_t now)
 {
-	uint8_t body[IPMI_MSG_OVERHEAD + ENG_RQ_DATA_MAX];
+	uint8_t body[IPMI_MSG_OVERHEAD + VCM_ENG_RQ_DATA_MAX];
 	uint8_t pkt[VCM_IPMI_DATAGRAM_MAX];
 	struct ipmi_lan15_hdr h15;
 	struct ipmi_msg m;
@@ -358,7 +358,7 @@ rq_send(struct eng_session *s, struct eng_rq *q, uint64_t now)
 	m.data_len = q->len;
 	memmove(q->seq + 1, q->seq, sizeof(q->seq) - 1);
 	q->seq[0] = m.seq;
-	if (q->nseq < ENG_RQ_SEQ_KEEP)
+	if (q->nseq < VCM_ENG_RQ_SEQ_KEEP)
 		q->nseq++;
 	vbuf_wr_init(&w, body, sizeof(body));
 	if ((r = ipmi_msg_encode(&w, &m)) != 0)
@@ -390,9 +390,9 @@ rq_add(struct eng_session *s, int kind, uint8_t netfn, uint8_t cmd,
 	struct eng_rq *q;
 	int i;
 
-	if (len > ENG_RQ_DATA_MAX)
+	if (len > VCM_ENG_RQ_DATA_MAX)
 		return NULL;
-	for (i = 0; i < ENG_RQ_SLOTS; i++) {
+	for (i = 0; i < VCM_ENG_RQ_SLOTS; i++) {
 		q = &s->rq[i];
 		if (q->kind != ENG_RQK_FREE)
 			continue;
@@ -511,7 +511,7 @@ hs_timeout(struct eng_session *s, uint64_t now)
 	if (s->hs_level < 16)
 		s->hs_level++;
 	if (s->state == ENG_S_OPEN) {
-		if (s->hs_tries >= ENG_STEP_TRIES) {
+		if (s->hs_tries >= VCM_ENG_STEP_TRIES) {
 			fail(s, ENG_FAIL_UNREACHABLE, 0, 0);
 			return;
 		}
@@ -519,7 +519,7 @@ hs_timeout(struct eng_session *s, uint64_t now)
 		return;
 	}
 	/* RAKP1 or RAKP3: the BMC has moved on; start again. */
-	if (s->restarts >= ENG_RESTARTS_MAX) {
+	if (s->restarts >= VCM_ENG_RESTARTS_MAX) {
 		fail(s, ENG_FAIL_UNREACHABLE, 0, 0);
 		return;
 	}
@@ -811,7 +811,7 @@ rq_match(struct eng_session *s, const struct ipmi_msg *rs)
 	struct eng_rq *q;
 	int i, j;
 
-	for (i = 0; i < ENG_RQ_SLOTS; i++) {
+	for (i = 0; i < VCM_ENG_RQ_SLOTS; i++) {
 		q = &s->rq[i];
 		if (q->kind == ENG_RQK_FREE)
 			continue;
@@ -1145,7 +1145,7 @@ rq_tick_one(struct eng_session *s, uint64_t now)
 	struct eng_rq *q;
 	int i;
 
-	for (i = 0; i < ENG_RQ_SLOTS; i++) {
+	for (i = 0; i < VCM_ENG_RQ_SLOTS; i++) {
 		q = &s->rq[i];
 		if (q->kind == ENG_RQK_FREE)
 			continue;
@@ -1206,7 +1206,7 @@ eng_session_tick(struct eng_session *s, uint64_t now)
 	 * Callbacks may queue requests that are due at once; the guard
 	 * bounds one tick, and eng_session_next() reports the rest.
 	 */
-	for (guard = 0; guard < 4 * ENG_RQ_SLOTS; guard++)
+	for (guard = 0; guard < 4 * VCM_ENG_RQ_SLOTS; guard++)
 		if (!rq_tick_one(s, now))
 			break;
 	if (s->state != ENG_S_ACTIVE)
@@ -1242,7 +1242,7 @@ eng_session_next(const struct eng_session *s)
 		return ENG_NEVER;
 	if (s->state == ENG_S_AUTHCAP)
 		t = s->hs_deadline;
-	for (i = 0; i < ENG_RQ_SLOTS; i++) {
+	for (i = 0; i < VCM_ENG_RQ_SLOTS; i++) {
 		if (s->rq[i].kind == ENG_RQK_FREE)
 			continue;
 		if (s->rq[i].next_tx < t)
@@ -1272,7 +1272,7 @@ eng_session_init(struct eng_session *s, const struct eng_config *c,
 	ulen = strnlen(c->user, sizeof(c->user));
 	if (ulen > VCM_IPMI_USER_MAX || c->password_len > VCM_IPMI_KEY_MAX ||
 	    c->kg_len > VCM_IPMI_KEY_MAX || c->priv < IPMI_PRIV_CALLBACK ||
-	    c->priv > IPMI_PRIV_OEM || c->nsuites > ENG_SUITES_MAX)
+	    c->priv > IPMI_PRIV_OEM || c->nsuites > VCM_ENG_SUITES_MAX)
 		return VCM_EINVAL;
 	s->env = *env;
 	s->priv = c->priv;
@@ -1293,14 +1293,14 @@ eng_session_init(struct eng_session *s, const struct eng_config *c,
 		memset(s, 0, sizeof(*s));
 		return VCM_EINSECURE;
 	}
-	s->retry_ms = c->retry_ms ? c->retry_ms : ENG_RETRY_MS;
-	s->retry_cap_ms = c->retry_cap_ms ? c->retry_cap_ms : ENG_RETRY_CAP_MS;
+	s->retry_ms = c->retry_ms ? c->retry_ms : VCM_ENG_RETRY_MS;
+	s->retry_cap_ms = c->retry_cap_ms ? c->retry_cap_ms : VCM_ENG_RETRY_CAP_MS;
 	if (s->retry_cap_ms < s->retry_ms)
 		s->retry_cap_ms = s->retry_ms;
-	s->handshake_ms = c->handshake_ms ? c->handshake_ms : ENG_HANDSHAKE_MS;
-	s->keepalive_ms = c->keepalive_ms ? c->keepalive_ms : ENG_KEEPALIVE_MS;
-	s->dead_ms = c->dead_ms ? c->dead_ms : ENG_DEAD_MS;
-	s->close_ms = c->close_ms ? c->close_ms : ENG_CLOSE_MS;
+	s->handshake_ms = c->handshake_ms ? c->handshake_ms : VCM_ENG_HANDSHAKE_MS;
+	s->keepalive_ms = c->keepalive_ms ? c->keepalive_ms : VCM_ENG_KEEPALIVE_MS;
+	s->dead_ms = c->dead_ms ? c->dead_ms : VCM_ENG_DEAD_MS;
+	s->close_ms = c->close_ms ? c->close_ms : VCM_ENG_CLOSE_MS;
 	s->quirks = c->quirks;
 	s->wait_since = ENG_NEVER;
 	if ((r = ipmi_rakp_ctx_set_creds(&s->rakp, c->user, c->password,
@@ -1350,12 +1350,12 @@ eng_session_request(struct eng_session *s, uint8_t netfn, uint8_t cmd,
 
 	if (s->state != ENG_S_ACTIVE)
 		return VCM_ESTATE;
-	if (len > ENG_RQ_DATA_MAX || (len > 0 && data == NULL) ||
+	if (len > VCM_ENG_RQ_DATA_MAX || (len > 0 && data == NULL) ||
 	    netfn > 0x3f || IPMI_NETFN_IS_RESPONSE(netfn))
-		return len > ENG_RQ_DATA_MAX ? VCM_ERANGE : VCM_EINVAL;
+		return len > VCM_ENG_RQ_DATA_MAX ? VCM_ERANGE : VCM_EINVAL;
 	if (deadline <= now)
 		return VCM_ETIMEDOUT;
-	if (rq_count(s, 1) >= ENG_RQ_MAX)
+	if (rq_count(s, 1) >= VCM_ENG_RQ_MAX)
 		return VCM_ENOSPC;
 	if ((q = rq_add(s, ENG_RQK_USER, netfn, cmd, data, len, deadline,
 	    cookie)) == NULL)
@@ -1433,7 +1433,7 @@ eng_session_close(struct eng_session *s, uint64_t now)
 	fail_requests(s, VCM_ESESSION);
 	if (s->state != ENG_S_CLOSING)
 		return 0;	/* a callback ended it */
-	for (i = 0; i < ENG_RQ_SLOTS; i++)
+	for (i = 0; i < VCM_ENG_RQ_SLOTS; i++)
 		rq_free(&s->rq[i]);
 	memset(&crq, 0, sizeof(crq));
 	crq.session_id = s->sid_c;
@@ -1450,8 +1450,8 @@ void
 eng_session_set_keepalive(struct eng_session *s, uint32_t keepalive_ms,
     uint32_t dead_ms)
 {
-	s->keepalive_ms = keepalive_ms ? keepalive_ms : ENG_KEEPALIVE_MS;
-	s->dead_ms = dead_ms ? dead_ms : ENG_DEAD_MS;
+	s->keepalive_ms = keepalive_ms ? keepalive_ms : VCM_ENG_KEEPALIVE_MS;
+	s->dead_ms = dead_ms ? dead_ms : VCM_ENG_DEAD_MS;
 }
 
 /* ---- names -------------------------------------------------------------- */

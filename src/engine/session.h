@@ -53,78 +53,7 @@
 #include "ipmi/crypto.h"
 #include "ipmi/seqwin.h"
 
-/* ---- Limits (to move to lib/vcm/limits.h) ----------------------------- */
-
-/*
- * Requests outstanding at once on one session. BMCs serialise commands
- * internally and small ones drop a burst; four lets a power action, a
- * keepalive-free status poll and SOL control overlap while bounding what
- * one session costs (each entry keeps its request for retransmission).
- */
-#define ENG_RQ_MAX		4
-/* Plus one slot for the single internal request (Set Session Privilege,
- * keepalive or Close Session) so it never takes a user's place. */
-#define ENG_RQ_SLOTS		(ENG_RQ_MAX + 1)
-
-/*
- * Data bytes of one request (after the command byte). The largest vcm
- * sends is Set LAN/SOL Configuration Parameters: channel, parameter and
- * VCM_IPMI_PARAM_DATA_MAX bytes.
- */
-#define ENG_RQ_DATA_MAX		(VCM_IPMI_PARAM_DATA_MAX + 8)
-
-/*
- * rqSeq values remembered per request. Each retransmission takes a new
- * rqSeq (FreeIPMI does; IPMI.md §2.2), but a slow BMC may answer an
- * earlier copy, so the last few stay valid. ENG_RQ_MAX * this must stay
- * below the 64 values of the 6-bit rqSeq so a fresh one always exists.
- */
-#define ENG_RQ_SEQ_KEEP		4
-
-/* Cipher suites in the try order (only 3 and 17 are usable today). */
-#define ENG_SUITES_MAX		4
-
-/*
- * Retransmission defaults. 250 ms first: a LAN round trip to a BMC is a
- * few ms and a busy one answers within 100-200 ms; FreeIPMI's 500 ms
- * (backing off every 2 tries) and ipmitool's restart-the-exchange cost
- * seconds on a lost packet. Doubling to a 2 s cap keeps a dark BMC's
- * cost to a few packets, and 2 s is below the "live again within 3 s"
- * goal (issue 5) for a BMC that comes back.
- */
-#define ENG_RETRY_MS		250
-#define ENG_RETRY_CAP_MS	2000
-/* Sends of one handshake step (first + retransmits). */
-#define ENG_STEP_TRIES		5
-/*
- * Restarts from Open Session after a timeout in RAKP1/RAKP3: the BMC's
- * state has moved on, so the exchange starts again (ipmitool restarts
- * up to 4 times, IPMI.md §1.3).
- */
-#define ENG_RESTARTS_MAX	4
-/* A whole handshake; issue 5: "--timeout default at most 5 s per host". */
-#define ENG_HANDSHAKE_MS	5000
-/*
- * Keepalive while in use and the silence after which the BMC is dark:
- * consoles must learn within 5 s that a BMC went dark (issue 5); 1 s
- * idle + 3 s silence stays under that with a lost packet to spare.
- */
-#define ENG_KEEPALIVE_MS	1000
-#define ENG_DEAD_MS		3000
-/*
- * Close Session sends. A lost reply leaks a slot on Cisco IMC (IPMI.md
- * §1.4), so it is retried, but a BMC that never answers it (Intel Tiger4
- * after a reset, §1.2) must not hold the caller for long.
- */
-#define ENG_CLOSE_TRIES		4
-#define ENG_CLOSE_MS		2000
-
-/*
- * Session sequence numbers we may run ahead of the last one the BMC
- * answered while it is silent: OpenIPMI accepts 15 ahead (IPMI.md §2.2),
- * 12 leaves room for requests answered out of order.
- */
-#define ENG_OUT_AHEAD		12
+/* Limits (requests, retries, keepalive) are in lib/vcm/limits.h. */
 
 /* "No deadline": eng_session_next() when nothing is armed. */
 #define ENG_NEVER		UINT64_MAX
@@ -196,7 +125,7 @@ struct eng_config {
 	uint8_t		 kg_len;			/* 0: no Kg */
 	uint8_t		 priv;		/* IPMI_PRIV_USER..IPMI_PRIV_ADMIN */
 	/* Try order; 0 entries = {17, 3}. Unusable suites are refused. */
-	uint8_t		 suites[ENG_SUITES_MAX];
+	uint8_t		 suites[VCM_ENG_SUITES_MAX];
 	uint8_t		 nsuites;
 	/* Milliseconds; 0 = the ENG_* default. */
 	uint32_t	 retry_ms;
@@ -291,18 +220,18 @@ struct eng_rq {
 	uint8_t		 len;
 	uint8_t		 tries;
 	uint8_t		 nseq;			/* entries used in seq[] */
-	uint8_t		 seq[ENG_RQ_SEQ_KEEP];	/* newest at [0] */
+	uint8_t		 seq[VCM_ENG_RQ_SEQ_KEEP];	/* newest at [0] */
 	uint64_t	 cookie;
 	uint64_t	 deadline;
 	uint64_t	 next_tx;
-	uint8_t		 data[ENG_RQ_DATA_MAX];
+	uint8_t		 data[VCM_ENG_RQ_DATA_MAX];
 };
 
 struct eng_session {
 	struct eng_env		 env;
 	uint8_t			 state;		/* enum eng_state */
 	uint8_t			 priv;
-	uint8_t			 suites[ENG_SUITES_MAX];
+	uint8_t			 suites[VCM_ENG_SUITES_MAX];
 	uint8_t			 nsuites;
 	uint8_t			 suite_ix;	/* suites[] index in use */
 	uint8_t			 tag;		/* RMCP+ message tag */
@@ -334,7 +263,7 @@ struct eng_session {
 	struct ipmi_session_keys keys;
 	struct ipmi_seqwin_out	 out;
 	struct ipmi_seqwin	 in;
-	struct eng_rq		 rq[ENG_RQ_SLOTS];
+	struct eng_rq		 rq[VCM_ENG_RQ_SLOTS];
 	struct eng_stats	 stats;
 };
 
@@ -363,7 +292,7 @@ uint64_t	 eng_session_next(const struct eng_session *);
  * Queues an IPMI request (ACTIVE only, else VCM_ESTATE) and sends it.
  * It completes exactly once: ENG_EV_RESPONSE, or ENG_EV_REQUEST_FAILED
  * when deadline (absolute ms) passes or the session ends. VCM_ENOSPC
- * when ENG_RQ_MAX are outstanding, VCM_ERANGE when len is too large.
+ * when VCM_ENG_RQ_MAX are outstanding, VCM_ERANGE when len is too large.
  */
 int		 eng_session_request(struct eng_session *, uint8_t netfn,
 		    uint8_t cmd, const void *data, size_t len,

@@ -867,7 +867,7 @@ static void
 load_file(void)
 {
 	char path[] = "/tmp/test_bmcsim_config.XXXXXX";
-	static char big[SIM_CONFIG_FILE_MAX + 2];
+	static char big[VCM_SIM_CONFIG_FILE_MAX + 2];
 	FILE *f;
 	int fd;
 
@@ -891,16 +891,16 @@ load_file(void)
 	CHECK(strstr(err, ":2: port out of range") != NULL);
 	/* Exactly the cap is read; one byte more is refused. */
 	memset(big, '#', sizeof(big));
-	memset(big, '\n', SIM_CONFIG_FILE_MAX);
+	memset(big, '\n', VCM_SIM_CONFIG_FILE_MAX);
 	f = fopen(path, "w");
 	REQUIRE(f != NULL);
-	fwrite(big, 1, SIM_CONFIG_FILE_MAX, f);
+	fwrite(big, 1, VCM_SIM_CONFIG_FILE_MAX, f);
 	fclose(f);
 	sim_config_init(&cfg);
 	CHECK_INT(sim_config_load(&cfg, path, err, sizeof(err)), 0);
 	f = fopen(path, "w");
 	REQUIRE(f != NULL);
-	fwrite(big, 1, SIM_CONFIG_FILE_MAX + 1, f);
+	fwrite(big, 1, VCM_SIM_CONFIG_FILE_MAX + 1, f);
 	fclose(f);
 	CHECK_INT(sim_config_load(&cfg, path, err, sizeof(err)), VCM_ERANGE);
 	CHECK(strstr(err, "larger than") != NULL);

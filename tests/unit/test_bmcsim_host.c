@@ -146,7 +146,7 @@ static void
 init_rejects(void)
 {
 	struct host h;
-	char longname[HOST_NAME_MAX_LEN + 2];
+	char longname[VCM_HOST_NAME_MAX_LEN + 2];
 
 	memset(longname, 'a', sizeof(longname) - 1);
 	longname[sizeof(longname) - 1] = '\0';
@@ -155,9 +155,9 @@ init_rejects(void)
 	CHECK_INT(host_init(&h, "a b", 0, 0, 0, 0), VCM_EINVAL);
 	CHECK_INT(host_init(&h, "a\033b", 0, 0, 0, 0), VCM_EINVAL);
 	CHECK_INT(host_init(&h, longname, 0, 0, 0, 0), VCM_ERANGE);
-	longname[HOST_NAME_MAX_LEN] = '\0';
+	longname[VCM_HOST_NAME_MAX_LEN] = '\0';
 	CHECK_INT(host_init(&h, longname, 0, 0, 0, 0), 0);
-	CHECK_INT(host_init(&h, "x", HOST_BPS_MAX + 1, 0, 0, 0), VCM_ERANGE);
+	CHECK_INT(host_init(&h, "x", VCM_HOST_BPS_MAX + 1, 0, 0, 0), VCM_ERANGE);
 	CHECK_INT(host_init(&h, "x", 0, 0, 0, 0), 0);
 	CHECK_INT(h.bps, HOST_BPS_DEFAULT);
 	CHECK(!host_is_on(&h));
@@ -248,7 +248,7 @@ same_text_any_pacing(void)
 	struct host h;
 	uint64_t now = 0;
 
-	REQUIRE(host_init(&h, "node1", HOST_BPS_MAX, 0, now, 0) == 0);
+	REQUIRE(host_init(&h, "node1", VCM_HOST_BPS_MAX, 0, now, 0) == 0);
 	(void)host_power(&h, IPMI_CHASSIS_POWER_UP, now);
 	got_reset();
 	run(&h, &now, 10000, 5, 4096);
@@ -435,10 +435,10 @@ line_editing(void)
 	memset(buf, 'a', 200);
 	buf[200] = '\0';
 	type(&h, &now, buf);
-	CHECK_INT(h.line_len, HOST_LINE_MAX - 1);
+	CHECK_INT(h.line_len, VCM_HOST_LINE_MAX - 1);
 	CHECK_INT(got_len, 200);
-	CHECK(got[HOST_LINE_MAX - 2] == 'a');
-	CHECK(got[HOST_LINE_MAX - 1] == '\a');
+	CHECK(got[VCM_HOST_LINE_MAX - 2] == 'a');
+	CHECK(got[VCM_HOST_LINE_MAX - 1] == '\a');
 	CHECK(got[199] == '\a');
 	type(&h, &now, "\r");
 	CHECK(got_has(": command not found"));
@@ -725,13 +725,13 @@ injection(void)
 	/* Full buffer: the newest bytes are dropped and counted. */
 	memset(big, 'x', sizeof(big));
 	big[0] = 'A';
-	big[HOST_OUT_MAX - 1] = 'Z';
-	CHECK_INT(host_inject(&h, big, sizeof(big)), HOST_OUT_MAX);
-	CHECK_INT(host_overruns(&h), sizeof(big) - HOST_OUT_MAX);
+	big[VCM_HOST_OUT_MAX - 1] = 'Z';
+	CHECK_INT(host_inject(&h, big, sizeof(big)), VCM_HOST_OUT_MAX);
+	CHECK_INT(host_overruns(&h), sizeof(big) - VCM_HOST_OUT_MAX);
 	got_reset();
 	run(&h, &now, 2000, 10, 512);
-	CHECK_INT(got_len, HOST_OUT_MAX);
-	CHECK(got[0] == 'A' && got[HOST_OUT_MAX - 1] == 'Z');
+	CHECK_INT(got_len, VCM_HOST_OUT_MAX);
+	CHECK(got[0] == 'A' && got[VCM_HOST_OUT_MAX - 1] == 'Z');
 	/* Works while off too (the control interface writes the line). */
 	(void)host_power(&h, IPMI_CHASSIS_POWER_DOWN, now);
 	CHECK_INT(host_inject(&h, (const uint8_t *)"x", 1), 1);
@@ -757,8 +757,8 @@ rx_log(void)
 		in[i] = (uint8_t)i;
 	host_serial_in(&h, in, sizeof(in), now);
 	CHECK_INT(host_rx_total(&h), 302);
-	CHECK_INT(host_rx_read(&h, out, sizeof(out)), HOST_RX_LOG_MAX);
-	CHECK_MEM(out, in + sizeof(in) - HOST_RX_LOG_MAX, HOST_RX_LOG_MAX);
+	CHECK_INT(host_rx_read(&h, out, sizeof(out)), VCM_HOST_RX_LOG_MAX);
+	CHECK_MEM(out, in + sizeof(in) - VCM_HOST_RX_LOG_MAX, VCM_HOST_RX_LOG_MAX);
 	/* A short buffer gets the newest bytes. */
 	CHECK_INT(host_rx_read(&h, out, 3), 3);
 	CHECK_MEM(out, in + sizeof(in) - 3, 3);
@@ -815,7 +815,7 @@ flood_mode(void)
 	host_set_flood(&h, 1, now);
 	CHECK_INT(h.state, HOST_FLOOD);
 	/* A fast flood is paced by cap and rate alike. */
-	REQUIRE(host_init(&h, "node1", HOST_BPS_MAX, 1, now, 1) == 0);
+	REQUIRE(host_init(&h, "node1", VCM_HOST_BPS_MAX, 1, now, 1) == 0);
 	got_reset();
 	run(&h, &now, now + 1000, 1, 255);
 	CHECK(rate_ok);

@@ -694,7 +694,7 @@ handshake_suite17(void)
 	/* The credentials are gone once the keys exist. */
 	CHECK(is_zero(&H.s.rakp, sizeof(H.s.rakp)));
 	CHECK(!is_zero(&H.s.keys, sizeof(H.s.keys)));
-	CHECK_INT(eng_session_next(&H.s), H.now + ENG_KEEPALIVE_MS);
+	CHECK_INT(eng_session_next(&H.s), H.now + VCM_ENG_KEEPALIVE_MS);
 	CHECK_INT(H.s.stats.retransmits, 0);
 }
 
@@ -819,7 +819,7 @@ dark_bmc(void)
 	REQUIRE((e = last_ev(ENG_EV_FAILED)) != NULL);
 	CHECK_INT(e->ev.u.failed.reason, ENG_FAIL_UNREACHABLE);
 	CHECK_INT(e->ev.u.failed.step, ENG_S_AUTHCAP);
-	CHECK_INT(e->t - t0, ENG_HANDSHAKE_MS);
+	CHECK_INT(e->t - t0, VCM_ENG_HANDSHAKE_MS);
 	CHECK_INT(e->ev.u.failed.tries, 5);
 	REQUIRE(H.nlog == 5);
 	for (i = 0; i < H.nlog; i++) {
@@ -844,9 +844,9 @@ dark_after_open(void)
 	run_until(t0 + 60000);
 	REQUIRE((e = last_ev(ENG_EV_FAILED)) != NULL);
 	CHECK_INT(e->ev.u.failed.reason, ENG_FAIL_UNREACHABLE);
-	CHECK(e->t - t0 <= ENG_HANDSHAKE_MS);
-	CHECK(H.s.stats.restarts <= ENG_RESTARTS_MAX);
-	CHECK(H.b.n_open <= ENG_RESTARTS_MAX + 1);
+	CHECK(e->t - t0 <= VCM_ENG_HANDSHAKE_MS);
+	CHECK(H.s.stats.restarts <= VCM_ENG_RESTARTS_MAX);
+	CHECK(H.b.n_open <= VCM_ENG_RESTARTS_MAX + 1);
 	CHECK_INT(H.b.n_open, H.b.n_rakp1);
 }
 
@@ -868,7 +868,7 @@ lost_rakp2_restarts(void)
 	REQUIRE(H.nlog == (int)sizeof(want));
 	for (i = 0; i < H.nlog; i++)
 		CHECK_INT(H.log[i].type, want[i]);
-	CHECK_INT(H.log[3].t - H.log[2].t, ENG_RETRY_MS);
+	CHECK_INT(H.log[3].t - H.log[2].t, VCM_ENG_RETRY_MS);
 }
 
 /* Sends a user request; returns its rqSeq as the BMC saw it (hold mode). */
@@ -921,7 +921,7 @@ request_response(void)
 	CHECK_INT(H.s.stats.requests, 2);
 	CHECK_INT(eng_session_request(&H.s, 0x07, 1, NULL, 0, H.now + 1, 1,
 	    H.now), VCM_EINVAL);	/* a response netfn */
-	CHECK_INT(eng_session_request(&H.s, 6, 1, "x", ENG_RQ_DATA_MAX + 1,
+	CHECK_INT(eng_session_request(&H.s, 6, 1, "x", VCM_ENG_RQ_DATA_MAX + 1,
 	    H.now + 1, 1, H.now), VCM_ERANGE);
 }
 
@@ -1078,7 +1078,7 @@ table_full(void)
 
 	REQUIRE(established());
 	H.b.hold = 1;
-	for (i = 0; i < ENG_RQ_MAX; i++)
+	for (i = 0; i < VCM_ENG_RQ_MAX; i++)
 		CHECK_INT(eng_session_request(&H.s, IPMI_NETFN_APP,
 		    IPMI_CMD_GET_DEVICE_ID, NULL, 0, H.now + 5000,
 		    (uint64_t)i, H.now), 0);
@@ -1087,15 +1087,15 @@ table_full(void)
 	    VCM_ENOSPC);
 	pump();
 	/* Outstanding rqSeqs are distinct. */
-	REQUIRE(H.b.nheld == ENG_RQ_MAX);
-	for (i = 1; i < ENG_RQ_MAX; i++)
+	REQUIRE(H.b.nheld == VCM_ENG_RQ_MAX);
+	for (i = 1; i < VCM_ENG_RQ_MAX; i++)
 		CHECK(H.b.held[i].seq != H.b.held[0].seq);
 	/* Closing fails every one of them exactly once. */
 	H.b.hold = 0;
 	CHECK_INT(eng_session_close(&H.s, H.now), 0);
-	CHECK_INT(H.evcount[ENG_EV_REQUEST_FAILED], ENG_RQ_MAX);
+	CHECK_INT(H.evcount[ENG_EV_REQUEST_FAILED], VCM_ENG_RQ_MAX);
 	run_until(H.now + 10000);
-	CHECK_INT(H.evcount[ENG_EV_REQUEST_FAILED], ENG_RQ_MAX);
+	CHECK_INT(H.evcount[ENG_EV_REQUEST_FAILED], VCM_ENG_RQ_MAX);
 	CHECK_INT(H.evcount[ENG_EV_CLOSED], 1);
 	CHECK_INT(eng_session_request(&H.s, IPMI_NETFN_APP,
 	    IPMI_CMD_GET_DEVICE_ID, NULL, 0, H.now + 5000, 9, H.now),
@@ -1109,15 +1109,15 @@ keepalive_when_idle(void)
 
 	REQUIRE(established());
 	t0 = H.now;
-	CHECK_INT(eng_session_next(&H.s), t0 + ENG_KEEPALIVE_MS);
-	run_until(t0 + ENG_KEEPALIVE_MS - 1);
+	CHECK_INT(eng_session_next(&H.s), t0 + VCM_ENG_KEEPALIVE_MS);
+	run_until(t0 + VCM_ENG_KEEPALIVE_MS - 1);
 	CHECK_INT(H.b.n_devid, 0);
-	run_until(t0 + ENG_KEEPALIVE_MS);
+	run_until(t0 + VCM_ENG_KEEPALIVE_MS);
 	CHECK_INT(H.b.n_devid, 1);
 	CHECK_INT(H.s.stats.keepalives, 1);
 	CHECK_INT(H.s.stats.requests, 0);
 	CHECK_INT(H.evcount[ENG_EV_RESPONSE], 0);
-	run_until(t0 + 10 * ENG_KEEPALIVE_MS);
+	run_until(t0 + 10 * VCM_ENG_KEEPALIVE_MS);
 	CHECK_INT(H.b.n_devid, 10);
 	CHECK_INT(H.evcount[ENG_EV_UNREACHABLE], 0);
 	/* A user request postpones the keepalive. */
@@ -1125,7 +1125,7 @@ keepalive_when_idle(void)
 	REQUIRE(eng_session_request(&H.s, IPMI_NETFN_APP,
 	    IPMI_CMD_GET_DEVICE_ID, NULL, 0, H.now + 100, 1, H.now) == 0);
 	pump();
-	CHECK_INT(eng_session_next(&H.s), t0 + ENG_KEEPALIVE_MS);
+	CHECK_INT(eng_session_next(&H.s), t0 + VCM_ENG_KEEPALIVE_MS);
 }
 
 static void
@@ -1137,11 +1137,11 @@ dark_then_back(void)
 	REQUIRE(established());
 	t0 = H.now;
 	H.b.dark = 1;
-	run_until(t0 + ENG_KEEPALIVE_MS + ENG_DEAD_MS + 500);
+	run_until(t0 + VCM_ENG_KEEPALIVE_MS + VCM_ENG_DEAD_MS + 500);
 	CHECK_INT(H.evcount[ENG_EV_UNREACHABLE], 1);
 	REQUIRE((e = last_ev(ENG_EV_UNREACHABLE)) != NULL);
 	/* The first keepalive went out at +1 s; dark dead_ms after it. */
-	CHECK_INT(e->t - t0, ENG_KEEPALIVE_MS + ENG_DEAD_MS);
+	CHECK_INT(e->t - t0, VCM_ENG_KEEPALIVE_MS + VCM_ENG_DEAD_MS);
 	CHECK(e->t - t0 <= 5000);
 	CHECK_INT(e->ev.u.unreachable.silent_ms, e->t - t0);
 	CHECK_INT(H.s.state, ENG_S_ACTIVE);
@@ -1151,10 +1151,10 @@ dark_then_back(void)
 	CHECK(H.b.n_dropped >= 25 && H.b.n_dropped <= 60 / 2 + 6);
 	t1 = H.now;
 	H.b.dark = 0;
-	run_until(t1 + ENG_RETRY_CAP_MS);
+	run_until(t1 + VCM_ENG_RETRY_CAP_MS);
 	CHECK_INT(H.evcount[ENG_EV_REACHABLE], 1);
 	REQUIRE((e = last_ev(ENG_EV_REACHABLE)) != NULL);
-	CHECK(e->t - t1 <= ENG_RETRY_CAP_MS);
+	CHECK(e->t - t1 <= VCM_ENG_RETRY_CAP_MS);
 	/* And keepalives resume normally. */
 	run_until(H.now + 5000);
 	CHECK_INT(H.evcount[ENG_EV_UNREACHABLE], 1);
@@ -1194,8 +1194,8 @@ close_lost(void)
 	REQUIRE((e = last_ev(ENG_EV_CLOSED)) != NULL);
 	CHECK_INT(e->ev.u.closed.confirmed, 0);
 	CHECK_INT(e->ev.u.closed.answered, 0);
-	CHECK_INT(H.b.n_close, ENG_CLOSE_TRIES);
-	CHECK(e->t - t0 <= ENG_CLOSE_MS);
+	CHECK_INT(H.b.n_close, VCM_ENG_CLOSE_TRIES);
+	CHECK(e->t - t0 <= VCM_ENG_CLOSE_MS);
 	CHECK(secrets_wiped());
 }
 

@@ -661,11 +661,11 @@ apply_keys(struct cfg_parse *cp, struct sim_profile *p, char **tok,
 		if (KEY("vendor")) {
 			continue;
 		} else if (KEY("session-timeout")) {
-			if ((rc = sim_parse_duration(val, 0, SIM_TIMEOUT_MAX_MS,
+			if ((rc = sim_parse_duration(val, 0, VCM_SIM_TIMEOUT_MAX_MS,
 			    &ms)) != 0 || ms == 0)
 				return line_err(cp, VCM_EINVAL,
 				    "session-timeout must be a duration like 500ms, 2s or 1m, "
-				    "1ms..%um", SIM_TIMEOUT_MAX_MS / 60000);
+				    "1ms..%um", VCM_SIM_TIMEOUT_MAX_MS / 60000);
 			p->session_timeout_ms = ms;
 		} else if (KEY("sol-retry")) {
 			if ((rc = sim_parse_duration(val, 0,
@@ -696,10 +696,10 @@ apply_keys(struct cfg_parse *cp, struct sim_profile *p, char **tok,
 			if (!is_group)
 				cp->dflt_set |= K_SUITES;
 		} else if (KEY("output")) {
-			if ((rc = sim_parse_u32(val, 1, SIM_OUTPUT_BPS_MAX,
+			if ((rc = sim_parse_u32(val, 1, VCM_SIM_OUTPUT_BPS_MAX,
 			    &n)) != 0)
 				return line_err(cp, rc, "output %s (1..%u "
-				    "bytes/s)", why(rc), SIM_OUTPUT_BPS_MAX);
+				    "bytes/s)", why(rc), VCM_SIM_OUTPUT_BPS_MAX);
 			p->output_bps = n;
 		} else if (KEY("flood")) {
 			if (sim_parse_onoff(val, &on) != 0)
@@ -938,27 +938,27 @@ sim_config_load(struct sim_config *cfg, const char *path, char *err,
 		return VCM_EIO;
 	}
 	/* One byte more than the cap tells "too large" from "just fits". */
-	if ((buf = malloc(SIM_CONFIG_FILE_MAX + 1)) == NULL) {
+	if ((buf = malloc(VCM_SIM_CONFIG_FILE_MAX + 1)) == NULL) {
 		close(fd);
 		set_err(err, errlen, "%s: out of memory", path);
 		return VCM_ENOMEM;
 	}
 	for (;;) {
-		n = read(fd, buf + len, SIM_CONFIG_FILE_MAX + 1 - len);
+		n = read(fd, buf + len, VCM_SIM_CONFIG_FILE_MAX + 1 - len);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
 		len += (size_t)n;
-		if (len > SIM_CONFIG_FILE_MAX)
+		if (len > VCM_SIM_CONFIG_FILE_MAX)
 			break;
 	}
 	if (n == -1) {
 		set_err(err, errlen, "%s: %s", path, strerror(errno));
 		rc = VCM_EIO;
-	} else if (len > SIM_CONFIG_FILE_MAX) {
+	} else if (len > VCM_SIM_CONFIG_FILE_MAX) {
 		set_err(err, errlen, "%s: larger than %d bytes", path,
-		    SIM_CONFIG_FILE_MAX);
+		    VCM_SIM_CONFIG_FILE_MAX);
 		rc = VCM_ERANGE;
 	} else
 		rc = sim_config_parse(cfg, buf, len, path, err, errlen);

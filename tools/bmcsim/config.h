@@ -18,26 +18,8 @@
 #include "vcm/limits.h"
 #include "profile.h"
 
-/*
- * Largest config file sim_config_load() reads. A fleet has at most
- * VCM_SIM_GROUPS_MAX groups of one line each; 256 KiB leaves room for
- * generous comments while bounding what a wrong --config path (a log,
- * a device) can make us read.
- */
-#define SIM_CONFIG_FILE_MAX	(256 * 1024)
 
-/*
- * Longest session idle timeout: one hour. Real BMCs default to 60 s and
- * tests want less; anything above an hour is a typo.
- */
-#define SIM_TIMEOUT_MAX_MS	3600000u
 
-/*
- * Fastest configured host serial output, bytes/s. 1 MiB/s is ~90 times
- * a 115200-baud line; beyond it use flood mode, whose rate the runtime
- * bounds itself.
- */
-#define SIM_OUTPUT_BPS_MAX	(1024u * 1024u)
 
 /* The RMCP/IPMI-over-LAN UDP port (ASF-RMCP, IPMI 2.0 §13.1). */
 #define SIM_PORT_DEFAULT	623
@@ -75,7 +57,7 @@ void	sim_config_init(struct sim_config *);
 int	sim_config_parse(struct sim_config *, const char *text, size_t len,
 	    const char *fname, char *err, size_t errlen);
 
-/* Reads path (at most SIM_CONFIG_FILE_MAX bytes) and parses it. */
+/* Reads path (at most VCM_SIM_CONFIG_FILE_MAX bytes) and parses it. */
 int	sim_config_load(struct sim_config *, const char *path, char *err,
 	    size_t errlen);
 

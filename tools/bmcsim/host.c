@@ -231,15 +231,15 @@ out_put(struct host *h, const void *p, size_t n)
 	const uint8_t *b = p;
 	size_t i, room, at;
 
-	room = HOST_OUT_MAX - h->out_len;
+	room = VCM_HOST_OUT_MAX - h->out_len;
 	if (n > room) {
 		h->overruns += (uint32_t)(n - room);
 		n = room;
 	}
-	at = (h->out_head + h->out_len) % HOST_OUT_MAX;
+	at = (h->out_head + h->out_len) % VCM_HOST_OUT_MAX;
 	for (i = 0; i < n; i++) {
 		h->out[at] = b[i];
-		at = (at + 1) % HOST_OUT_MAX;
+		at = (at + 1) % VCM_HOST_OUT_MAX;
 	}
 	h->out_len += (uint16_t)n;
 	return n;
@@ -443,7 +443,7 @@ host_get_boot_device(const struct host *h, uint8_t *dev, int *persistent)
 static void
 host_prompt(struct host *h)
 {
-	char buf[HOST_NAME_MAX_LEN + HOST_USER_MAX + 16];
+	char buf[VCM_HOST_NAME_MAX_LEN + VCM_HOST_USER_MAX + 16];
 
 	(void)snprintf(buf, sizeof(buf), "%s@%s:~%c ", h->user, h->hostname,
 	    strcmp(h->user, "root") == 0 ? '#' : '$');
@@ -453,7 +453,7 @@ host_prompt(struct host *h)
 static void
 host_login_prompt(struct host *h)
 {
-	char buf[HOST_NAME_MAX_LEN + 16];
+	char buf[VCM_HOST_NAME_MAX_LEN + 16];
 
 	h->state = HOST_LOGIN;
 	h->user[0] = '\0';
@@ -555,7 +555,7 @@ uint64_t
 host_tick(struct host *h, uint64_t now, uint8_t *out, size_t cap,
     size_t *outlen)
 {
-	char buf[HOST_STEP_MAX];
+	char buf[VCM_HOST_STEP_MAX];
 	size_t len = 0, n, room, blen;
 
 	if (h->state == HOST_CYCLING && now >= h->due)
@@ -573,13 +573,13 @@ host_tick(struct host *h, uint64_t now, uint8_t *out, size_t cap,
 				break;
 			n = h->out_len < room ? h->out_len : room;
 			/* Two copies at most: the ring may wrap once. */
-			blen = HOST_OUT_MAX - h->out_head;
+			blen = VCM_HOST_OUT_MAX - h->out_head;
 			if (blen > n)
 				blen = n;
 			memcpy(out + len, h->out + h->out_head, blen);
 			memcpy(out + len + blen, h->out, n - blen);
 			h->out_head = (uint16_t)((h->out_head + n) %
-			    HOST_OUT_MAX);
+			    VCM_HOST_OUT_MAX);
 			h->out_len -= (uint16_t)n;
 		} else if (host_script_running(h) && h->due <= now) {
 			blen = host_expand(h,
@@ -669,7 +669,7 @@ host_uptime(struct host *h, uint64_t now)
 static int
 host_run(struct host *h, uint64_t now)
 {
-	char buf[HOST_STEP_MAX];
+	char buf[VCM_HOST_STEP_MAX];
 	char *cmd, *args, *p;
 
 	h->line[h->line_len] = '\0';
@@ -756,7 +756,7 @@ host_run(struct host *h, uint64_t now)
 static void
 host_enter(struct host *h, uint64_t now)
 {
-	char buf[HOST_STEP_MAX];
+	char buf[VCM_HOST_STEP_MAX];
 	size_t n;
 
 	switch (h->state) {
@@ -765,7 +765,7 @@ host_enter(struct host *h, uint64_t now)
 			host_login_prompt(h);
 			return;
 		}
-		n = h->line_len < HOST_USER_MAX ? h->line_len : HOST_USER_MAX;
+		n = h->line_len < VCM_HOST_USER_MAX ? h->line_len : VCM_HOST_USER_MAX;
 		memcpy(h->user, h->line, n);
 		h->user[n] = '\0';
 		h->line_len = 0;
@@ -855,7 +855,7 @@ host_key(struct host *h, uint8_t c, uint64_t now)
 		return;
 	if (h->state == HOST_PASSWORD)
 		return;		/* not echoed, not kept */
-	if (h->line_len >= HOST_LINE_MAX - 1) {
+	if (h->line_len >= VCM_HOST_LINE_MAX - 1) {
 		out_str(h, "\a");	/* line full: ring the bell */
 		return;
 	}
@@ -869,7 +869,7 @@ host_serial_in(struct host *h, const uint8_t *p, size_t n, uint64_t now)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		h->rx[h->rx_total % HOST_RX_LOG_MAX] = p[i];
+		h->rx[h->rx_total % VCM_HOST_RX_LOG_MAX] = p[i];
 		h->rx_total++;
 		if (h->state == HOST_LOGIN || h->state == HOST_PASSWORD ||
 		    h->state == HOST_SHELL)
@@ -927,12 +927,12 @@ host_rx_read(const struct host *h, uint8_t *out, size_t cap)
 	size_t n, i;
 	uint32_t from;
 
-	n = h->rx_total < HOST_RX_LOG_MAX ? h->rx_total : HOST_RX_LOG_MAX;
+	n = h->rx_total < VCM_HOST_RX_LOG_MAX ? h->rx_total : VCM_HOST_RX_LOG_MAX;
 	if (n > cap)
 		n = cap;
 	from = h->rx_total - (uint32_t)n;
 	for (i = 0; i < n; i++)
-		out[i] = h->rx[(from + i) % HOST_RX_LOG_MAX];
+		out[i] = h->rx[(from + i) % VCM_HOST_RX_LOG_MAX];
 	return n;
 }
 
@@ -948,13 +948,13 @@ host_init(struct host *h, const char *hostname, uint32_t bps, int flood,
 	n = strlen(hostname);
 	if (n == 0)
 		return VCM_EINVAL;
-	if (n > HOST_NAME_MAX_LEN)
+	if (n > VCM_HOST_NAME_MAX_LEN)
 		return VCM_ERANGE;
 	/* The name is printed on the console: no control bytes. */
 	for (i = 0; i < n; i++)
 		if (hostname[i] < 0x21 || hostname[i] > 0x7e)
 			return VCM_EINVAL;
-	if (bps > HOST_BPS_MAX)
+	if (bps > VCM_HOST_BPS_MAX)
 		return VCM_ERANGE;
 	memcpy(h->hostname, hostname, n + 1);
 	h->bps = bps != 0 ? bps : HOST_BPS_DEFAULT;

@@ -16,7 +16,7 @@
  *    sequence) or, in flood mode, an endless stream of numbered lines;
  *    these are generated on demand and never buffered, so a slow line
  *    only makes them late, never lost;
- *  - a bounded pending buffer (HOST_OUT_MAX) for shell echo, command
+ *  - a bounded pending buffer (VCM_HOST_OUT_MAX) for shell echo, command
  *    output, break and injected text. When it is full the NEWEST bytes
  *    are dropped and counted (host_overruns()), as a UART FIFO does:
  *    what is already queued keeps its order.
@@ -39,28 +39,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vcm/limits.h"
+
 /*
- * Limits (candidates for lib/vcm/limits.h). Sizes keep struct host
- * under 1 KiB so that 10,000 idle BMCs stay under 4 KiB RSS each.
+ * Buffer limits are in lib/vcm/limits.h (VCM_HOST_*): they keep struct
+ * host under 1 KiB so 10,000 idle BMCs stay under 4 KiB RSS each. The
+ * timing constants of the simulation follow.
  */
-/* Longest host name: one DNS label (RFC 1035), as Linux HOST_NAME_MAX. */
-#define HOST_NAME_MAX_LEN	63
-/* Login name kept for the prompt and whoami; longer names are cut. */
-#define HOST_USER_MAX		16
-/* Pending output: a full help or os-release answer plus a prompt. */
-#define HOST_OUT_MAX		384
-/* Receive log for the control interface: a few typed command lines. */
-#define HOST_RX_LOG_MAX		256
-/* Shell line, terminator included; a real tty takes 4096, 127 is
- * plenty for the commands the shell knows and bounds the echo. */
-#define HOST_LINE_MAX		128
-/* One script step after expansion (text plus host name). */
-#define HOST_STEP_MAX		256
 /* 115200 baud 8N1: the console speed of most servers. */
 #define HOST_BPS_DEFAULT	11520
-/* 1 MB/s: far above any serial line, enough for flood load tests,
- * and small enough that the credit arithmetic fits in 32 bits. */
-#define HOST_BPS_MAX		1000000
 /* Credit an idle host may save up: echo after a pause is immediate,
  * yet the rate over any second stays within 5% of output_bps. */
 #define HOST_BURST_MS		50
@@ -113,15 +100,15 @@ struct host {
 	uint8_t		events;		/* HOST_EV_* not yet polled */
 	uint8_t		line_len;	/* bytes in line */
 	uint8_t		in_flags;	/* input parser state (host.c) */
-	char		hostname[HOST_NAME_MAX_LEN + 1];
-	char		user[HOST_USER_MAX + 1];
-	char		line[HOST_LINE_MAX];
-	uint8_t		out[HOST_OUT_MAX];
-	uint8_t		rx[HOST_RX_LOG_MAX];
+	char		hostname[VCM_HOST_NAME_MAX_LEN + 1];
+	char		user[VCM_HOST_USER_MAX + 1];
+	char		line[VCM_HOST_LINE_MAX];
+	uint8_t		out[VCM_HOST_OUT_MAX];
+	uint8_t		rx[VCM_HOST_RX_LOG_MAX];
 };
 
 /*
- * Sets up a host. hostname: printable ASCII, 1..HOST_NAME_MAX_LEN bytes.
+ * Sets up a host. hostname: printable ASCII, 1..VCM_HOST_NAME_MAX_LEN bytes.
  * output_bps 0 means HOST_BPS_DEFAULT. A host that starts powered on is
  * already at its login prompt (it booted while nobody was watching) and
  * prints nothing, or floods at once in flood mode. Returns 0, VCM_EINVAL
@@ -190,7 +177,7 @@ unsigned	host_events(struct host *);
 /* Pending output bytes dropped because the buffer was full. */
 uint32_t	host_overruns(const struct host *);
 /* Bytes ever received on the serial input (the log keeps the last
- * HOST_RX_LOG_MAX). */
+ * VCM_HOST_RX_LOG_MAX). */
 uint32_t	host_rx_total(const struct host *);
 /* Copies the newest min(kept, cap) received bytes, oldest first;
  * returns the count. */
