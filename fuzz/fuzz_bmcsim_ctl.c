@@ -47,9 +47,9 @@ check_cmd(const struct ctl_cmd *c)
 	    c->faults.garbage > SIM_PERMILLE_MAX ||
 	    c->faults.delay_ms > VCM_SIM_DELAY_MAX_MS ||
 	    c->dark_ms > VCM_SIM_DELAY_MAX_MS ||
-	    c->session_timeout_ms > SIM_TIMEOUT_MAX_MS ||
+	    c->session_timeout_ms > VCM_SIM_TIMEOUT_MAX_MS ||
 	    c->sol_retry_ms > VCM_SIM_DELAY_MAX_MS ||
-	    c->output_bps > SIM_OUTPUT_BPS_MAX ||
+	    c->output_bps > VCM_SIM_OUTPUT_BPS_MAX ||
 	    c->data_len > CTL_INJECT_MAX ||
 	    (c->quirks & ~SIM_Q_ALL) != 0 || c->on > 1 || c->flood > 1)
 		abort();

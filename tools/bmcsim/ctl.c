@@ -401,13 +401,13 @@ parse_set(const struct words *wd, struct ctl_cmd *c, char *err,
 		c->set_mask |= bit;
 		switch (bit) {
 		case CTL_SET_SESSION_TIMEOUT:
-			rc = sim_parse_duration(val, 1, SIM_TIMEOUT_MAX_MS, &n);
+			rc = sim_parse_duration(val, 1, VCM_SIM_TIMEOUT_MAX_MS, &n);
 			if (rc == 0 && n == 0)
 				rc = VCM_ERANGE;
 			if (rc != 0)
 				set_err(err, errlen, "set: session-timeout "
 				    "must be 1..%u ms (or 2s, 1m)",
-				    SIM_TIMEOUT_MAX_MS);
+				    VCM_SIM_TIMEOUT_MAX_MS);
 			c->session_timeout_ms = n;
 			break;
 		case CTL_SET_SOL_RETRY:
@@ -427,10 +427,10 @@ parse_set(const struct words *wd, struct ctl_cmd *c, char *err,
 			c->sol_retries = (uint8_t)n;
 			break;
 		case CTL_SET_OUTPUT:
-			if ((rc = sim_parse_u32(val, 1, SIM_OUTPUT_BPS_MAX,
+			if ((rc = sim_parse_u32(val, 1, VCM_SIM_OUTPUT_BPS_MAX,
 			    &n)) != 0)
 				set_err(err, errlen, "set: output must be "
-				    "1..%u bytes/s", SIM_OUTPUT_BPS_MAX);
+				    "1..%u bytes/s", VCM_SIM_OUTPUT_BPS_MAX);
 			c->output_bps = n;
 			break;
 		case CTL_SET_FLOOD:
