@@ -226,8 +226,8 @@ power(struct bmc *b, enum ctl_power p)
 static int
 apply(struct reply *r, struct bmc *b, const struct ctl_cmd *cmd)
 {
-	uint8_t buf[HOST_RX_LOG_MAX];
-	char esc[CTL_ESCAPE_SIZE(HOST_RX_LOG_MAX)];
+	uint8_t buf[VCM_HOST_RX_LOG_MAX];
+	char esc[CTL_ESCAPE_SIZE(VCM_HOST_RX_LOG_MAX)];
 	size_t n;
 
 	switch (cmd->verb) {

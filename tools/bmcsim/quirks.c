@@ -16,7 +16,7 @@
 const struct sim_quirk_info sim_quirk_table[] = {
 	{ SIM_Q_SOL_STAYS_ACTIVE, "sol_stays_active",
 	    "SOL stays active after its session dies; the payload stays "
-	    "busy (\"already active\") until the BMC's idle timeout",
+	    "busy (\"already active\") until someone deactivates it",
 	    "Dell iDRAC6 after kill -9 of the client [NAB]" },
 	{ SIM_Q_DEACT_LIES, "deactivate_lies",
 	    "Deactivate Payload answers success but SOL stays active",

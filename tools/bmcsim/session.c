@@ -192,6 +192,23 @@ pick_suite(const struct bmc *b, const struct ipmi_open_session_rq *rq,
 	return -1;
 }
 
+/* A session still in setup that this console asked for with this id. */
+static struct sim_session *
+find_opening(struct bmc *b, uint32_t sid_m, const struct sockaddr_in *from)
+{
+	int i;
+
+	if (b->sessions == NULL)
+		return NULL;
+	for (i = 0; i < b->nslots; i++)
+		if (b->sessions[i].state == SIM_SS_OPEN &&
+		    b->sessions[i].sid_m == sid_m &&
+		    b->sessions[i].peer.sin_addr.s_addr ==
+		    from->sin_addr.s_addr)
+			return &b->sessions[i];
+	return NULL;
+}
+
 static void
 open_session(struct bmc *b, const uint8_t *pl, size_t len,
     const struct sockaddr_in *from)
@@ -216,7 +233,12 @@ open_session(struct bmc *b, const uint8_t *pl, size_t len,
 		rs.status = ST_NO_RESOURCES;	/* what Intel M50CYP says */
 	else if (rq.sid_m == 0)
 		rs.status = ST_INVALID_SID;
-	else if ((s = new_session(b)) == NULL)
+	/*
+	 * A retransmitted request (our response was lost) gets the same
+	 * session again, not a second slot.
+	 */
+	else if ((s = find_opening(b, rq.sid_m, from)) == NULL &&
+	    (s = new_session(b)) == NULL)
 		rs.status = ST_NO_RESOURCES;
 	if (rs.status == 0) {
 		s->state = SIM_SS_OPEN;
@@ -349,8 +371,21 @@ rakp3(struct bmc *b, const uint8_t *pl, size_t len,
 
 	if (ipmi_rakp3_decode(pl, len, &r3) != 0)
 		return;
-	if ((s = find_session(b, r3.sid_c)) == NULL ||
-	    s->state != SIM_SS_RAKP2 || s->rakp == NULL)
+	if ((s = find_session(b, r3.sid_c)) == NULL)
+		return;
+	/*
+	 * A repeated RAKP3 means our RAKP4 was lost: send it again, as long
+	 * as the console has not used the session yet (FreeIPMI retransmits
+	 * RAKP3 and never restarts the handshake).
+	 */
+	if (s->state == SIM_SS_ACTIVE && s->rakp4_len > 0 &&
+	    s->in.state == IPMI_SEQWIN_EMPTY) {
+		/* Each retransmission has its own message tag to echo. */
+		s->rakp4[0] = r3.tag;
+		send_setup(b, from, IPMI_PAYLOAD_RAKP4, s->rakp4, s->rakp4_len);
+		return;
+	}
+	if (s->state != SIM_SS_RAKP2 || s->rakp == NULL)
 		return;
 	if (r3.status != 0) {		/* the console refused our RAKP2 */
 		sim_session_close(b, s);
@@ -388,8 +423,11 @@ rakp3(struct bmc *b, const uint8_t *pl, size_t len,
 	ipmi_seqwin_init(&s->in);
 	ipmi_seqwin_out_init(&s->out);
 	vbuf_wr_init(&w, out, sizeof(out));
-	if (ipmi_rakp4_encode(&w, &r4) == 0)
+	if (ipmi_rakp4_encode(&w, &r4) == 0 && w.len <= sizeof(s->rakp4)) {
+		memcpy(s->rakp4, out, w.len);
+		s->rakp4_len = (uint8_t)w.len;
 		send_setup(b, from, IPMI_PAYLOAD_RAKP4, out, w.len);
+	}
 }
 
 /* An ASF presence ping gets a pong that says "IPMI supported". */

@@ -149,7 +149,7 @@ sim_sol_packet(struct bmc *b, struct sim_session *s, const uint8_t *pl,
 	}
 	if (p.flags & IPMI_SOL_OP_BREAK)
 		host_break(&b->host, sim_now(b->sim));
-	if (p.seq != 0 && ipmi_sol_rx_packet(&sol->rx, &p, HOST_LINE_MAX,
+	if (p.seq != 0 && ipmi_sol_rx_packet(&sol->rx, &p, VCM_HOST_LINE_MAX,
 	    &res) == 0) {
 		if (res.len > 0)
 			host_serial_in(&b->host, p.data + res.off, res.len,
