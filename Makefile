@@ -92,6 +92,12 @@ $(LIBENGINE): $(LIBENGINE_SRCS:%.c=$(B)/%.o)
 
 LIBS := $(LIBENGINE) $(LIBIPMI) $(LIBVCM)
 
+# vcmctl: its modules (all but main.c, e.g. the hostrange parser) form a
+# library that unit tests and fuzz targets link too.
+VCMCTL_SRCS := $(sort $(filter-out src/vcmctl/main.c,$(wildcard src/vcmctl/*.c)))
+LIBVCMCTL := $(B)/libvcmctl.a
+$(LIBVCMCTL): $(VCMCTL_SRCS:%.c=$(B)/%.o)
+
 # ---- programs ----------------------------------------------------------
 
 TOOLS_SRCS := $(sort $(wildcard tools/*.c))
@@ -108,6 +114,15 @@ TOOLS += $(B)/bin/bmcsim
 endif
 
 $(B)/bin/bmcsim: $(B)/tools/bmcsim/main.o $(LIBBMCSIM) $(LIBS)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(UV_LIBS) $(CRYPTO_LIBS)
+
+ifneq ($(wildcard src/vcmctl/main.c),)
+TOOLS += $(B)/bin/vcmctl
+endif
+
+$(B)/bin/vcmctl: $(B)/src/vcmctl/main.o $(LIBVCMCTL) $(LIBS)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(UV_LIBS) $(CRYPTO_LIBS)
@@ -132,7 +147,7 @@ $(B)/bench/%: $(B)/bench/%.o $(LIBS)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_TESTS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
-$(B)/tests/%: $(B)/tests/unit/%.o $(LIBBMCSIM) $(LIBS)
+$(B)/tests/%: $(B)/tests/unit/%.o $(LIBVCMCTL) $(LIBBMCSIM) $(LIBS)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(UV_LIBS) $(CRYPTO_LIBS)
@@ -146,7 +161,7 @@ FUZZ_BINS := $(FUZZ_SRCS:fuzz/%.c=build/fuzz/bin/%)
 FUZZ_RUNS ?= 1000000
 
 ifeq ($(FUZZ),1)
-$(B)/bin/fuzz_%: $(B)/fuzz/fuzz_%.o $(LIBBMCSIM) $(LIBS)
+$(B)/bin/fuzz_%: $(B)/fuzz/fuzz_%.o $(LIBVCMCTL) $(LIBBMCSIM) $(LIBS)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
 	$(Q)$(CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(UV_LIBS) $(CRYPTO_LIBS)

@@ -154,13 +154,153 @@
  */
 #define VCM_ENG_OUT_AHEAD		12
 
+/* ---- Engine: the event loop over many BMCs (src/engine/engine.c) ------ */
+
+/*
+ * UDP sockets the engine shares among all sessions. One per session
+ * would cost a descriptor each (thousands); one in all would let two
+ * sessions to one BMC share a local port, which some BMCs route by
+ * (IPMI.md §1.4, confluent PR#273). Four keeps the sessions of one BMC
+ * (VCM_BMC_SESSIONS_DEFAULT) on distinct ports with room for overrides.
+ */
+#define VCM_ENG_SOCKETS_DEFAULT		4
+#define VCM_ENG_SOCKETS_MAX		64
+/* Sessions to one BMC an override may allow: a console, power, spares. */
+#define VCM_BMC_SESSIONS_MAX		8
+/*
+ * Operations queued for one BMC. Operators and vcmd issue a handful at
+ * a time; more would only wait for the BMC's slots, and the bound keeps
+ * a runaway caller from growing memory.
+ */
+#define VCM_ENG_BMC_QUEUE_MAX		64
+/* BMCs one engine serves: bmcsim's largest fleet and vcmd's target. */
+#define VCM_ENG_BMCS_MAX		20000
+/* Kernel receive buffer per socket: a burst of replies from a thousand
+ * BMCs answering at once (about 1 KiB of kernel memory each). */
+#define VCM_ENG_RCVBUF_BYTES		(4 * 1024 * 1024)
+
+/* ---- vcmctl ------------------------------------------------------------ */
+
+/*
+ * Hosts in one vcmctl -H: bmcsim's largest fleet (VCM_SIM_BMCS_MAX).
+ * A range like 127.[0-255].[0-255].[0-255] would otherwise expand to
+ * 16 M hosts; 10,000 covers a large data centre row at once.
+ */
+#define VCM_CTL_HOSTS_MAX		10000
+/* Length of the -H argument: a long comma list of addresses. */
+#define VCM_CTL_HOSTSPEC_MAX		65536
+/* Bracketed parts in one host pattern: four octets and a port. */
+#define VCM_CTL_BRACKETS_MAX		5
+/* Ranges inside one bracket (`[1-3,7,9-12]`). */
+#define VCM_CTL_RANGES_MAX		64
+/* Default concurrent hosts (--fanout) and its bound (ipmipower: 1024). */
+#define VCM_CTL_FANOUT_DEFAULT		256
+#define VCM_CTL_FANOUT_MAX		VCM_CTL_HOSTS_MAX
+/* Default per-host deadline; issue 5: at most 5 s. */
+#define VCM_CTL_TIMEOUT_MS		5000
+#define VCM_CTL_TIMEOUT_MAX_MS		600000
+/* --repeat bound: a benchmark, not a daemon. */
+#define VCM_CTL_REPEAT_MAX		1000
+/* How long --repeat keeps sessions idle between rounds. */
+#define VCM_CTL_IDLE_MS			10000
+
 /* ---- Consoles ------------------------------------------------------ */
 
 /* Viewers attached to one console at once (one SOL fans out to all). */
 #define VCM_CONSOLE_VIEWERS_MAX		32
 
-/* Console output kept for replay to a viewer who joins. */
-#define VCM_CONSOLE_BACKLOG_BYTES	(64 * 1024)
+/*
+ * Console output kept for replay to a viewer who joins. 16 KiB is a few
+ * screens (a 200x50 terminal holds 10 KB), enough to see the last boot
+ * messages or a login prompt, and keeps a console with one viewer under
+ * the 64 KiB of RSS per console issue 5 asks for (backlog + one viewer
+ * queue + the struct); 5,000 consoles cost at most 80 MB of backlog.
+ */
+#define VCM_CONSOLE_BACKLOG_BYTES	(16 * 1024)
+
+/*
+ * Output queued for one viewer who has not read it yet. It must hold a
+ * whole backlog replay (checked in console.c); beyond that a viewer
+ * more than ~1.4 s behind a 115200-baud line is better served by
+ * skipping ahead than by making the BMC or other viewers wait.
+ */
+#define VCM_CONSOLE_VIEWER_QUEUE_BYTES	(16 * 1024)
+
+/*
+ * Keystrokes from the writer not yet accepted by the BMC. A pasted
+ * script of a few dozen lines fits; beyond it the writer's input is
+ * refused (backpressure to its socket) instead of growing without end.
+ */
+#define VCM_CONSOLE_INPUT_BYTES		4096
+
+/*
+ * Time the SOL stays active after the last viewer and grant went away:
+ * a browser page reload takes 1-5 s and must not deactivate and
+ * re-activate the payload (a second Activate on some BMCs wipes the
+ * host's serial state); 10 s covers it without holding the BMC's SOL
+ * instance long for nobody.
+ */
+#define VCM_CONSOLE_LINGER_MS		10000
+
+/*
+ * Deadline of one console request (Activate, Deactivate, Get Payload
+ * Activation Status): the session retransmits at 250, 500, 1000, 2000 ms
+ * (VCM_ENG_RETRY_MS..CAP), so 4 s spans three sends.
+ */
+#define VCM_CONSOLE_REQUEST_MS		4000
+
+/*
+ * Re-activation after the BMC dropped SOL or stopped answering: first
+ * try after 250 ms, doubling to 2 s. 2 s keeps "live again within 3 s
+ * of the BMC answering" (issue 5); the tries bound how long a BMC that
+ * answers but never activates SOL costs before the console says so.
+ */
+#define VCM_CONSOLE_BACKOFF_MS		250
+#define VCM_CONSOLE_BACKOFF_CAP_MS	2000
+#define VCM_CONSOLE_REACTIVATE_TRIES	10
+
+/*
+ * Stale SOL ("80h already active") with the TAKE policy: Deactivate and
+ * Activate again at most this many times; a second manager fighting
+ * for the SOL must not make two programs loop for ever (FreeIPMI
+ * deactivates once, then errors).
+ */
+#define VCM_CONSOLE_TAKE_TRIES		3
+
+/*
+ * "Activation Status says inactive, Activate says active" (Intel
+ * firmware, IPMI.md §2.4; Quanta S99Q's status never shows a session,
+ * §1.2): after this many contradictions the status is not believed.
+ */
+#define VCM_CONSOLE_CONTRADICT_MAX	3
+
+/*
+ * Verified teardown: Deactivate + Get Payload Activation Status rounds,
+ * and the pause between them. Supermicro H8QME answers OK and stays
+ * active; FreeIPMI gives up after a bounded number of tries (§1.2).
+ */
+#define VCM_CONSOLE_TEARDOWN_TRIES	3
+#define VCM_CONSOLE_TEARDOWN_RETRY_MS	500
+
+/*
+ * SOL retransmission of our keystrokes: FreeIPMI's 500 ms, and 6
+ * resends (3.5 s) before the SOL counts as lost (probably stolen: then
+ * we re-activate, never deactivate, IPMI.md §2.4). A NACK (BMC buffer
+ * full) waits the same 500 ms without spending the budget.
+ */
+#define VCM_CONSOLE_SOL_RETRY_MS	500
+#define VCM_CONSOLE_SOL_RETRIES		6
+
+/*
+ * SOL silence after which Get Payload Activation Status checks the SOL
+ * is still ours: some BMCs drop it on a host reboot without the
+ * "deactivating" bit (Intel SR1520ML, IPMI.md §1.2); 10 s finds that
+ * quickly at one small request per silent console per 10 s.
+ */
+#define VCM_CONSOLE_SILENT_MS		10000
+
+/* Grants (eng_console_hold) keeping one console's SOL wanted at once. */
+#define VCM_CONSOLE_HOLDS_MAX		1024
 
 /* ---- bmcsim (the simulated BMC fleet) ------------------------------ */
 

@@ -171,11 +171,14 @@ fail_requests(struct eng_session *s, int err)
 {
 	struct eng_event ev;
 	uint64_t cookies[VCM_ENG_RQ_SLOTS];
+	uint8_t tries[VCM_ENG_RQ_SLOTS];
 	int i, n = 0;
 
 	for (i = 0; i < VCM_ENG_RQ_SLOTS; i++) {
-		if (s->rq[i].kind == ENG_RQK_USER)
+		if (s->rq[i].kind == ENG_RQK_USER) {
+			tries[n] = s->rq[i].tries;
 			cookies[n++] = s->rq[i].cookie;
+		}
 		if (s->rq[i].kind != ENG_RQK_CLOSE)
 			rq_free(&s->rq[i]);
 	}
@@ -184,6 +187,7 @@ fail_requests(struct eng_session *s, int err)
 		ev.type = ENG_EV_REQUEST_FAILED;
 		ev.u.request_failed.cookie = cookies[i];
 		ev.u.request_failed.err = err;
+		ev.u.request_failed.tries = tries[i];
 		emit(s, &ev);
 	}
 }
@@ -1129,6 +1133,7 @@ rq_expire(struct eng_session *s, struct eng_rq *q)
 		ev.type = ENG_EV_REQUEST_FAILED;
 		ev.u.request_failed.cookie = q->cookie;
 		ev.u.request_failed.err = VCM_ETIMEDOUT;
+		ev.u.request_failed.tries = (uint8_t)tries;
 		rq_free(q);
 		emit(s, &ev);
 		break;

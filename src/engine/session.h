@@ -176,6 +176,7 @@ struct eng_event {
 		struct {
 			uint64_t	 cookie;
 			int		 err;	/* VCM_ETIMEDOUT, VCM_ESESSION */
+			uint8_t		 tries;	/* sends of the request */
 		} request_failed;
 		struct {
 			uint64_t	 silent_ms;	/* since the last packet */

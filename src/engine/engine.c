@@ -1,0 +1,1720 @@
+/*
+ * The engine: sessions to many BMCs on one libuv loop (see engine.h).
+ *
+ * Ownership and re-entrancy. Session events (struct eng_env.event) come
+ * from inside eng_session_*() calls, so the event handler only records:
+ * it completes operations (the result callback may submit more or
+ * remove a BMC) and marks the BMC dirty. Sessions are started, given
+ * requests, closed and freed only by pump(), which runs for each dirty
+ * BMC at the end of every loop callback (flush()). A session is freed
+ * only by settle(), after the call that ended it has returned.
+ */
+#include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/rand.h>
+#include <uv.h>
+
+#include "vcm/err.h"
+#include "vcm/log.h"
+#include "vcm/wipe.h"
+#include "ipmi/cmds.h"
+#include "ipmi/codes.h"
+#include "ipmi/defs.h"
+#include "ipmi/rmcp.h"
+#include "ipmi/rmcpplus.h"
+#include "engine/engine.h"
+
+#define ENG_PORT_DEFAULT	623
+
+/* Heap node kinds. */
+#define TN_SESS		1
+#define TN_BMC		2
+
+struct eng_tnode {
+	uint64_t		 when;
+	size_t			 hix;		/* heap index, or HIX_NONE */
+	uint8_t			 kind;
+};
+#define HIX_NONE	SIZE_MAX
+
+struct eng_qop {
+	TAILQ_ENTRY(eng_qop)	 link;
+	struct eng_request	 rq;
+	uint64_t		 id;		/* session request cookie */
+};
+TAILQ_HEAD(eng_opq, eng_qop);
+
+struct eng_bmc;
+
+struct eng_sess {
+	struct eng_tnode	 t;		/* first: the heap's handle */
+	struct eng_session	 s;
+	struct eng		*e;
+	struct eng_bmc		*b;
+	TAILQ_ENTRY(eng_sess)	 link;
+	struct eng_qop		*op;		/* in flight, at most one */
+	uint64_t		 idle_at;	/* ENG_NEVER: not idle */
+	uint32_t		 key;		/* SIDm in the table, 0: none */
+	uint8_t			 sock;
+	uint8_t			 slot;
+	uint8_t			 dead;		/* FAILED or CLOSED seen */
+	uint8_t			 was_active;
+	uint8_t			 suite;		/* first suite tried */
+};
+TAILQ_HEAD(eng_sessq, eng_sess);
+
+struct eng_bmc {
+	struct eng_tnode	 t;		/* first: queued deadlines */
+	struct eng		*e;
+	uint32_t		 id;
+	struct sockaddr_in	 sa;
+	struct eng_config	 cfg;		/* with the credentials */
+	uint8_t			 max_sessions;
+	uint8_t			 good_suite;	/* 0: none yet */
+	uint8_t			 nsess;
+	uint8_t			 removing;
+	uint8_t			 dirty;
+	struct eng_sessq	 sessions;
+	struct eng_opq		 queue;
+	unsigned int		 nqueue;
+	TAILQ_ENTRY(eng_bmc)	 dlink;
+};
+
+struct eng_sock {
+	uv_udp_t		 h;
+	struct eng		*e;
+	unsigned int		 ix;
+};
+
+/* Open addressing, linear probing, backward-shift deletion. */
+struct htab {
+	uint64_t		*keys;
+	void			**vals;		/* NULL: empty */
+	size_t			 cap, n;
+};
+
+struct eng {
+	uv_loop_t		*loop;
+	uv_timer_t		 timer;
+	struct eng_sock		 socks[VCM_ENG_SOCKETS_MAX];
+	unsigned int		 nsock;
+	unsigned int		 nopen;		/* handles not yet closed */
+	uint32_t		 idle_ms;
+	eng_result_cb		*cb;
+	void			*arg;
+	struct eng_bmc		**bmcs;		/* by id - 1; NULL: removed */
+	size_t			 nbmcs, capbmcs;
+	struct htab		 sids, peers;
+	struct eng_tnode	**heap;
+	size_t			 nheap, capheap;
+	TAILQ_HEAD(, eng_bmc)	 dirty;
+	uint64_t		 next_opid;
+	unsigned int		 nsess;
+	uint8_t			 stopping;
+	uint8_t			 handles_closing;
+	struct eng_counters	 c;
+	uint8_t			 rxbuf[VCM_IPMI_DATAGRAM_MAX + 1];
+};
+
+static void	flush(struct eng *, uint64_t);
+static void	rearm(struct eng *);
+static void	settle(struct eng_sess *, uint64_t);
+static void	mark_dirty(struct eng_bmc *);
+
+/* ---- hash table ---------------------------------------------------------- */
+
+static size_t
+hmix(uint64_t k)
+{
+	/* splitmix64's finaliser: SIDm are random, peers are not. */
+	k ^= k >> 30;
+	k *= 0xbf58476d1ce4e5b9ULL;
+	k ^= k >> 27;
+	k *= 0x94d049bb133111ebULL;
+	k ^= k >> 31;
+	return (size_t)k;
+}
+
+static void *
+htab_get(const struct htab *t, uint64_t k)
+{
+	size_t i, m, probes;
+
+	if (t->cap == 0)
+		return NULL;
+	m = t->cap - 1;
+	for (i = hmix(k) & m, probes = 0; probes < t->cap;
+	    i = (i + 1) & m, probes++) {
+		if (t->vals[i] == NULL)
+			return NULL;
+		if (t->keys[i] == k)
+			return t->vals[i];
+	}
+	return NULL;
+}
+
+static int
+htab_grow(struct htab *t)
+{
+	struct htab nt;
+	size_t i, j, m, probes;
+
+	nt.cap = t->cap ? t->cap * 2 : 64;
+	nt.n = t->n;
+	if ((nt.keys = calloc(nt.cap, sizeof(*nt.keys))) == NULL)
+		return VCM_ENOMEM;
+	if ((nt.vals = calloc(nt.cap, sizeof(*nt.vals))) == NULL) {
+		free(nt.keys);
+		return VCM_ENOMEM;
+	}
+	m = nt.cap - 1;
+	for (i = 0; i < t->cap; i++) {
+		if (t->vals[i] == NULL)
+			continue;
+		for (j = hmix(t->keys[i]) & m, probes = 0;
+		    nt.vals[j] != NULL && probes < nt.cap;
+		    j = (j + 1) & m, probes++)
+			;
+		nt.keys[j] = t->keys[i];
+		nt.vals[j] = t->vals[i];
+	}
+	free(t->keys);
+	free(t->vals);
+	*t = nt;
+	return 0;
+}
+
+/* Inserts or replaces. */
+static int
+htab_put(struct htab *t, uint64_t k, void *v)
+{
+	size_t i, m, probes;
+	int r;
+
+	if ((t->n + 1) * 2 > t->cap && (r = htab_grow(t)) != 0)
+		return r;
+	m = t->cap - 1;
+	for (i = hmix(k) & m, probes = 0; probes < t->cap;
+	    i = (i + 1) & m, probes++) {
+		if (t->vals[i] == NULL) {
+			t->keys[i] = k;
+			t->vals[i] = v;
+			t->n++;
+			return 0;
+		}
+		if (t->keys[i] == k) {
+			t->vals[i] = v;
+			return 0;
+		}
+	}
+	return VCM_ENOSPC;
+}
+
+static void
+htab_del(struct htab *t, uint64_t k)
+{
+	size_t i, j, h, m, probes;
+
+	if (t->cap == 0)
+		return;
+	m = t->cap - 1;
+	for (i = hmix(k) & m, probes = 0; probes < t->cap;
+	    i = (i + 1) & m, probes++) {
+		if (t->vals[i] == NULL)
+			return;
+		if (t->keys[i] == k)
+			break;
+	}
+	if (probes >= t->cap)
+		return;
+	t->vals[i] = NULL;
+	t->n--;
+	/* Shift back the entries of the cluster that probed past i. */
+	for (j = (i + 1) & m, probes = 0; t->vals[j] != NULL &&
+	    probes < t->cap; j = (j + 1) & m, probes++) {
+		h = hmix(t->keys[j]) & m;
+		/* Entry j may move to i if its home is not in (i, j]. */
+		if ((i < j) ? (h <= i || h > j) : (h <= i && h > j)) {
+			t->keys[i] = t->keys[j];
+			t->vals[i] = t->vals[j];
+			t->vals[j] = NULL;
+			i = j;
+		}
+	}
+}
+
+static void
+htab_free(struct htab *t)
+{
+	free(t->keys);
+	free(t->vals);
+	memset(t, 0, sizeof(*t));
+}
+
+static uint64_t
+peer_key(uint32_t addr, uint16_t port)
+{
+	return ((uint64_t)addr << 16) | port;
+}
+
+/* ---- timer heap ------------------------------------------------------------ */
+
+static void
+heap_swap(struct eng *e, size_t a, size_t b)
+{
+	struct eng_tnode *t = e->heap[a];
+
+	e->heap[a] = e->heap[b];
+	e->heap[b] = t;
+	e->heap[a]->hix = a;
+	e->heap[b]->hix = b;
+}
+
+static void
+heap_up(struct eng *e, size_t i)
+{
+	while (i > 0 && e->heap[(i - 1) / 2]->when > e->heap[i]->when) {
+		heap_swap(e, i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
+}
+
+static void
+heap_down(struct eng *e, size_t i)
+{
+	size_t l, r, m;
+
+	for (;;) {
+		l = 2 * i + 1;
+		r = l + 1;
+		m = i;
+		if (l < e->nheap && e->heap[l]->when < e->heap[m]->when)
+			m = l;
+		if (r < e->nheap && e->heap[r]->when < e->heap[m]->when)
+			m = r;
+		if (m == i)
+			return;
+		heap_swap(e, i, m);
+		i = m;
+	}
+}
+
+static void
+heap_remove(struct eng *e, struct eng_tnode *t)
+{
+	size_t i = t->hix;
+
+	if (i == HIX_NONE || i >= e->nheap)
+		return;
+	e->nheap--;
+	if (i != e->nheap) {
+		e->heap[i] = e->heap[e->nheap];
+		e->heap[i]->hix = i;
+		heap_down(e, i);
+		heap_up(e, i);
+	}
+	t->hix = HIX_NONE;
+}
+
+/* Arms (or moves, or with ENG_NEVER removes) a node. */
+static void
+heap_set(struct eng *e, struct eng_tnode *t, uint64_t when)
+{
+	struct eng_tnode **nh;
+	size_t ncap;
+
+	if (when == ENG_NEVER) {
+		heap_remove(e, t);
+		t->when = when;
+		return;
+	}
+	if (t->hix != HIX_NONE) {
+		t->when = when;
+		heap_down(e, t->hix);
+		heap_up(e, t->hix);
+		return;
+	}
+	if (e->nheap == e->capheap) {
+		ncap = e->capheap ? e->capheap * 2 : 256;
+		if ((nh = realloc(e->heap, ncap * sizeof(*nh))) == NULL) {
+			/* Out of memory: the node is not armed; the caller's
+			 * deadline is lost, so log it loudly. */
+			vcm_log(VCM_LOG_ERROR, "eng_heap_nomem", NULL);
+			return;
+		}
+		e->heap = nh;
+		e->capheap = ncap;
+	}
+	t->when = when;
+	t->hix = e->nheap;
+	e->heap[e->nheap++] = t;
+	heap_up(e, t->hix);
+}
+
+/* ---- small helpers ----------------------------------------------------- */
+
+uint64_t
+eng_now(struct eng *e)
+{
+	uv_update_time(e->loop);
+	return uv_now(e->loop);
+}
+
+static struct eng_bmc *
+bmc_get(struct eng *e, uint32_t id)
+{
+	if (id == 0 || id > e->nbmcs)
+		return NULL;
+	return e->bmcs[id - 1];
+}
+
+static void
+mark_dirty(struct eng_bmc *b)
+{
+	if (b->dirty)
+		return;
+	b->dirty = 1;
+	TAILQ_INSERT_TAIL(&b->e->dirty, b, dlink);
+}
+
+/* Makes the BMC run pump() from the timer soon, outside the caller. */
+static void
+poke(struct eng_bmc *b)
+{
+	heap_set(b->e, &b->t, 0);
+}
+
+static int
+pre_session(uint8_t st)
+{
+	return st == ENG_S_IDLE || st == ENG_S_AUTHCAP || st == ENG_S_OPEN ||
+	    st == ENG_S_RAKP1 || st == ENG_S_RAKP3 || st == ENG_S_SETPRIV;
+}
+
+/* Sends of the step a session is in (for "after N tries"). */
+static uint8_t
+step_tries(const struct eng_sess *x)
+{
+	uint8_t t = 0;
+	int i;
+
+	if (x->s.state == ENG_S_OPEN || x->s.state == ENG_S_RAKP1 ||
+	    x->s.state == ENG_S_RAKP3)
+		return x->s.hs_tries;
+	for (i = 0; i < VCM_ENG_RQ_SLOTS; i++)
+		if (x->s.rq[i].kind != 0 && x->s.rq[i].tries > t)
+			t = x->s.rq[i].tries;
+	return t;
+}
+
+/* ---- results ------------------------------------------------------------- */
+
+static void
+result_init(struct eng_result *r, const struct eng_qop *op)
+{
+	memset(r, 0, sizeof(*r));
+	r->type = ENG_MSG_RESULT;
+	r->op = op->rq.op;
+	r->bmc = op->rq.bmc;
+	r->cookie = op->rq.cookie;
+}
+
+/* Delivers a result and frees the operation. */
+static void
+complete(struct eng *e, struct eng_qop *op, struct eng_result *r)
+{
+	free(op);
+	if (r->reason == ENG_R_OK)
+		e->c.ops_done++;
+	else
+		e->c.ops_failed++;
+	if (e->cb != NULL)
+		e->cb(e->arg, r);
+}
+
+static void
+fail_op(struct eng *e, struct eng_qop *op, uint8_t reason, int status)
+{
+	struct eng_result r;
+
+	result_init(&r, op);
+	r.reason = reason;
+	r.status = status;
+	complete(e, op, &r);
+}
+
+/*
+ * Fails every queued operation of b like tmpl. The queue is taken out
+ * first: callbacks may queue new operations, which stay queued.
+ */
+static void
+fail_queue(struct eng_bmc *b, const struct eng_result *tmpl)
+{
+	struct eng_opq q;
+	struct eng_qop *op;
+	struct eng_result r;
+	unsigned int guard;
+
+	TAILQ_INIT(&q);
+	TAILQ_CONCAT(&q, &b->queue, link);
+	b->nqueue = 0;
+	for (guard = 0; guard <= VCM_ENG_BMC_QUEUE_MAX &&
+	    (op = TAILQ_FIRST(&q)) != NULL; guard++) {
+		TAILQ_REMOVE(&q, op, link);
+		r = *tmpl;
+		r.type = ENG_MSG_RESULT;
+		r.op = op->rq.op;
+		r.bmc = op->rq.bmc;
+		r.cookie = op->rq.cookie;
+		complete(b->e, op, &r);
+	}
+}
+
+/* ---- operations ------------------------------------------------------------ */
+
+static int
+op_encode(const struct eng_qop *op, uint8_t *netfn, uint8_t *cmd,
+    uint8_t *data, size_t cap, size_t *len)
+{
+	struct ipmi_chassis_control_rq cc;
+	struct ipmi_set_boot_options_rq sb;
+	struct ipmi_boot_flags bf;
+	const struct ipmi_cmd *c;
+	int n;
+
+	*len = 0;
+	switch (op->rq.op) {
+	case ENG_OP_POWER_STATUS:
+	case ENG_OP_CHASSIS_STATUS:
+		*netfn = IPMI_NETFN_CHASSIS;
+		*cmd = IPMI_CMD_GET_CHASSIS_STATUS;
+		return 0;
+	case ENG_OP_MC_INFO:
+		*netfn = IPMI_NETFN_APP;
+		*cmd = IPMI_CMD_GET_DEVICE_ID;
+		return 0;
+	case ENG_OP_POWER_ON:
+	case ENG_OP_POWER_OFF:
+	case ENG_OP_POWER_CYCLE:
+	case ENG_OP_POWER_RESET:
+	case ENG_OP_POWER_SOFT:
+		memset(&cc, 0, sizeof(cc));
+		cc.control = op->rq.op == ENG_OP_POWER_ON ?
+		    IPMI_CHASSIS_POWER_UP : op->rq.op == ENG_OP_POWER_OFF ?
+		    IPMI_CHASSIS_POWER_DOWN : op->rq.op == ENG_OP_POWER_CYCLE ?
+		    IPMI_CHASSIS_POWER_CYCLE : op->rq.op == ENG_OP_POWER_RESET ?
+		    IPMI_CHASSIS_HARD_RESET : IPMI_CHASSIS_SOFT_SHUTDOWN;
+		*netfn = IPMI_NETFN_CHASSIS;
+		*cmd = IPMI_CMD_CHASSIS_CONTROL;
+		c = ipmi_cmd_find(*netfn, *cmd);
+		n = ipmi_cmd_encode_rq(c, &cc, sizeof(cc), data, cap);
+		break;
+	case ENG_OP_BOOTDEV_PXE:
+	case ENG_OP_BOOTDEV_BIOS:
+	case ENG_OP_BOOTDEV_DISK:
+		/* Boot flags (parameter 5), valid, next boot only, legacy
+		 * BIOS: what `ipmitool chassis bootdev X` sends. */
+		memset(&bf, 0, sizeof(bf));
+		bf.valid = 1;
+		bf.persistent = 0;
+		bf.device = op->rq.op == ENG_OP_BOOTDEV_PXE ? IPMI_BOOT_DEV_PXE :
+		    op->rq.op == ENG_OP_BOOTDEV_BIOS ? IPMI_BOOT_DEV_BIOS :
+		    IPMI_BOOT_DEV_DISK;
+		memset(&sb, 0, sizeof(sb));
+		sb.selector = IPMI_BOOT_PARAM_FLAGS;
+		n = ipmi_param_encode(ipmi_param_find(IPMI_PARAM_BOOT,
+		    IPMI_BOOT_PARAM_FLAGS), &bf, sizeof(bf), sb.data,
+		    sizeof(sb.data));
+		if (n < 0)
+			return n;
+		sb.data_len = (uint16_t)n;
+		*netfn = IPMI_NETFN_CHASSIS;
+		*cmd = IPMI_CMD_SET_BOOT_OPTIONS;
+		c = ipmi_cmd_find(*netfn, *cmd);
+		n = ipmi_cmd_encode_rq(c, &sb, sizeof(sb), data, cap);
+		break;
+	default:
+		return VCM_EINVAL;
+	}
+	if (n < 0)
+		return n;
+	*len = (size_t)n;
+	return 0;
+}
+
+/* A reply to the operation's command: decode it into the result. */
+static void
+op_response(struct eng *e, struct eng_qop *op, const struct eng_event *ev)
+{
+	struct ipmi_get_chassis_status_rs cs;
+	struct ipmi_get_device_id_rs di;
+	struct eng_result r;
+	uint8_t buf[1 + VCM_IPMI_MSG_DATA_MAX];
+	const struct ipmi_cmd *c;
+	size_t len = ev->u.response.len;
+
+	result_init(&r, op);
+	r.cmd_netfn = ev->u.response.netfn;
+	r.cmd = ev->u.response.cmd;
+	if (ev->u.response.cc != IPMI_CC_OK) {
+		r.reason = ENG_R_CC;
+		r.status = VCM_ECMD;
+		r.has_status = 1;
+		r.status_code = ev->u.response.cc;
+		complete(e, op, &r);
+		return;
+	}
+	if (len > sizeof(buf) - 1)
+		len = sizeof(buf) - 1;
+	buf[0] = IPMI_CC_OK;
+	if (len > 0)
+		memcpy(buf + 1, ev->u.response.data, len);
+	c = ipmi_cmd_find(r.cmd_netfn, r.cmd);
+	switch (op->rq.op) {
+	case ENG_OP_POWER_STATUS:
+	case ENG_OP_CHASSIS_STATUS:
+		if (ipmi_cmd_decode_rs(c, &cs, sizeof(cs), buf, len + 1) != 0)
+			goto bad;
+		r.u.chassis.power_on = cs.power_on;
+		r.u.chassis.power_overload = cs.power_overload;
+		r.u.chassis.interlock = cs.interlock;
+		r.u.chassis.power_fault = cs.power_fault;
+		r.u.chassis.control_fault = cs.control_fault;
+		r.u.chassis.restore_policy = cs.restore_policy;
+		r.u.chassis.last_ipmi_on = cs.last_ipmi_on;
+		r.u.chassis.intrusion = cs.intrusion;
+		r.u.chassis.drive_fault = cs.drive_fault;
+		r.u.chassis.fan_fault = cs.fan_fault;
+		break;
+	case ENG_OP_MC_INFO:
+		if (ipmi_cmd_decode_rs(c, &di, sizeof(di), buf, len + 1) != 0)
+			goto bad;
+		r.u.devid.device_id = di.device_id;
+		r.u.devid.device_rev = di.device_rev;
+		r.u.devid.fw_major = di.fw_major;
+		r.u.devid.fw_minor = di.fw_minor;
+		r.u.devid.ipmi_version = di.ipmi_version;
+		r.u.devid.manufacturer_id = di.manufacturer_id;
+		r.u.devid.product_id = di.product_id;
+		break;
+	default:
+		break;
+	}
+	complete(e, op, &r);
+	return;
+bad:
+	r.reason = ENG_R_BADRS;
+	r.status = VCM_EBADMSG;
+	complete(e, op, &r);
+}
+
+/* Gives the operation to an ACTIVE session. */
+static void
+op_start(struct eng_sess *x, struct eng_qop *op, uint64_t now)
+{
+	struct eng_result r;
+	uint8_t data[VCM_ENG_RQ_DATA_MAX];
+	uint8_t netfn = 0, cmd = 0;
+	size_t len;
+	int rc;
+
+	if ((rc = op_encode(op, &netfn, &cmd, data, sizeof(data), &len)) == 0)
+		rc = eng_session_request(&x->s, netfn, cmd, data, len,
+		    op->rq.deadline, op->id, now);
+	if (rc != 0) {
+		result_init(&r, op);
+		r.reason = rc == VCM_ETIMEDOUT ? ENG_R_QUEUED : ENG_R_INVALID;
+		r.status = rc;
+		r.cmd_netfn = netfn;
+		r.cmd = cmd;
+		complete(x->e, op, &r);
+		return;
+	}
+	x->op = op;
+	x->idle_at = ENG_NEVER;
+}
+
+/* ---- session environment ------------------------------------------------- */
+
+static void
+sess_send(void *arg, const uint8_t *p, size_t len)
+{
+	struct eng_sess *x = arg;
+	struct eng *e = x->e;
+	uv_buf_t buf;
+	int r;
+
+	if (e->handles_closing) {
+		e->c.tx_dropped++;
+		return;
+	}
+	buf = uv_buf_init((char *)(uintptr_t)p, (unsigned int)len);
+	r = uv_udp_try_send(&e->socks[x->sock].h, &buf, 1,
+	    (const struct sockaddr *)&x->b->sa);
+	/* A full send buffer is a lost packet: the retransmit covers it. */
+	if (r < 0)
+		e->c.tx_dropped++;
+	else
+		e->c.tx++;
+}
+
+/*
+ * Random bytes. The session asks for exactly 4 bytes only for its
+ * console session id (SIDm); those are also made unique in the engine
+ * so that the SIDm table never has two sessions under one key.
+ */
+static int
+sess_random(void *arg, void *buf, size_t len)
+{
+	struct eng_sess *x = arg;
+	uint32_t v;
+	int i;
+
+	if (len > INT32_MAX)
+		return VCM_EINVAL;
+	if (len != sizeof(uint32_t))
+		return RAND_bytes(buf, (int)len) == 1 ? 0 : VCM_ECRYPTO;
+	for (i = 0; i < 16; i++) {
+		if (RAND_bytes((unsigned char *)&v, sizeof(v)) != 1)
+			return VCM_ECRYPTO;
+		if (v != 0 && htab_get(&x->e->sids, v) == NULL) {
+			memcpy(buf, &v, sizeof(v));
+			return 0;
+		}
+	}
+	return VCM_ECRYPTO;
+}
+
+static int
+bmc_other_live(const struct eng_bmc *b, const struct eng_sess *self)
+{
+	const struct eng_sess *o;
+
+	TAILQ_FOREACH(o, &b->sessions, link)
+		if (o != self && !o->dead && o->s.state != ENG_S_CLOSING)
+			return 1;
+	return 0;
+}
+
+static void
+sess_event(void *arg, const struct eng_event *ev)
+{
+	struct eng_sess *x = arg;
+	struct eng *e = x->e;
+	struct eng_bmc *b = x->b;
+	struct eng_qop *op;
+	struct eng_result r;
+	char addr[INET_ADDRSTRLEN], num[16];
+
+	inet_ntop(AF_INET, &b->sa.sin_addr, addr, sizeof(addr));
+	switch (ev->type) {
+	case ENG_EV_ESTABLISHED:
+		b->good_suite = ev->u.established.suite;
+		x->was_active = 1;
+		e->c.sessions_opened++;
+		break;
+	case ENG_EV_FAILED:
+		x->dead = 1;
+		e->c.sessions_failed++;
+		memset(&r, 0, sizeof(r));
+		r.reason = ENG_R_SESSION;
+		r.status = VCM_ESESSION;
+		r.fail = ev->u.failed.reason;
+		r.step = ev->u.failed.step;
+		r.tries = ev->u.failed.tries;
+		r.has_status = ev->u.failed.has_status;
+		r.status_code = ev->u.failed.status;
+		r.suite = x->s.suites[x->s.suite_ix < x->s.nsuites ?
+		    x->s.suite_ix : 0];
+		vcm_log(VCM_LOG_INFO, "eng_session_failed", "bmc", addr,
+		    "reason", eng_fail_name(r.fail), "step",
+		    eng_state_name(r.step), NULL);
+		if ((op = x->op) != NULL) {
+			x->op = NULL;
+			r.type = ENG_MSG_RESULT;
+			r.op = op->rq.op;
+			r.bmc = op->rq.bmc;
+			r.cookie = op->rq.cookie;
+			r.reason = ENG_R_LOST;
+			complete(e, op, &r);
+			r.reason = ENG_R_SESSION;
+		}
+		/* A failed handshake fails the queue unless another session
+		 * of this BMC may still serve it. */
+		if (!x->was_active && !bmc_other_live(b, x))
+			fail_queue(b, &r);
+		break;
+	case ENG_EV_CLOSED:
+		x->dead = 1;
+		e->c.sessions_closed++;
+		if (x->was_active && !ev->u.closed.confirmed) {
+			e->c.close_unconfirmed++;
+			(void)snprintf(num, sizeof(num), "%u",
+			    ev->u.closed.cc);
+			vcm_log(VCM_LOG_WARN, "eng_close_unconfirmed", "bmc",
+			    addr, "answered", ev->u.closed.answered ? "yes" :
+			    "no", "cc", num, NULL);
+		}
+		if ((op = x->op) != NULL) {
+			x->op = NULL;
+			fail_op(e, op, ENG_R_LOST, VCM_ESESSION);
+		}
+		break;
+	case ENG_EV_RESPONSE:
+		if ((op = x->op) != NULL && op->id == ev->u.response.cookie) {
+			x->op = NULL;
+			op_response(e, op, ev);
+		}
+		break;
+	case ENG_EV_REQUEST_FAILED:
+		if ((op = x->op) != NULL &&
+		    op->id == ev->u.request_failed.cookie) {
+			x->op = NULL;
+			result_init(&r, op);
+			r.reason = ev->u.request_failed.err == VCM_ETIMEDOUT ?
+			    ENG_R_TIMEOUT : ENG_R_LOST;
+			r.status = ev->u.request_failed.err;
+			r.step = ENG_S_ACTIVE;
+			r.tries = ev->u.request_failed.tries;
+			(void)op_encode(op, &r.cmd_netfn, &r.cmd, NULL, 0,
+			    &(size_t){ 0 });
+			complete(e, op, &r);
+		}
+		break;
+	case ENG_EV_UNREACHABLE:
+		vcm_log(VCM_LOG_WARN, "eng_bmc_unreachable", "bmc", addr,
+		    NULL);
+		break;
+	case ENG_EV_REACHABLE:
+		vcm_log(VCM_LOG_INFO, "eng_bmc_reachable", "bmc", addr, NULL);
+		break;
+	default:
+		/* SOL comes with the console slice. */
+		break;
+	}
+	mark_dirty(b);
+}
+
+/* ---- sessions ---------------------------------------------------------- */
+
+static void
+sess_free(struct eng_sess *x)
+{
+	struct eng *e = x->e;
+	struct eng_bmc *b = x->b;
+
+	if (x->key != 0 && htab_get(&e->sids, x->key) == x)
+		htab_del(&e->sids, x->key);
+	heap_remove(e, &x->t);
+	TAILQ_REMOVE(&b->sessions, x, link);
+	b->nsess--;
+	e->nsess--;
+	e->c.sessions_now = e->nsess;
+	if (x->op != NULL) {
+		/* Cannot happen: the FAILED/CLOSED event ended it. */
+		fail_op(e, x->op, ENG_R_LOST, VCM_ESESSION);
+		x->op = NULL;
+	}
+	eng_session_wipe(&x->s);
+	vcm_wipe(x, sizeof(*x));
+	free(x);
+	mark_dirty(b);
+}
+
+/* After every call into a session: table key, timer, or free. */
+static void
+settle(struct eng_sess *x, uint64_t now)
+{
+	struct eng *e = x->e;
+	uint64_t when;
+
+	if (x->dead || x->s.state == ENG_S_FAILED ||
+	    x->s.state == ENG_S_CLOSED) {
+		sess_free(x);
+		return;
+	}
+	if (x->s.sid_m != x->key) {
+		if (x->key != 0 && htab_get(&e->sids, x->key) == x)
+			htab_del(&e->sids, x->key);
+		x->key = 0;
+		if (x->s.sid_m != 0 && htab_put(&e->sids, x->s.sid_m, x) == 0)
+			x->key = x->s.sid_m;
+	}
+	when = eng_session_next(&x->s);
+	if (x->idle_at < when)
+		when = x->idle_at;
+	(void)now;
+	heap_set(e, &x->t, when);
+}
+
+static uint64_t
+queue_min_deadline(const struct eng_bmc *b)
+{
+	const struct eng_qop *op;
+	uint64_t t = ENG_NEVER;
+
+	TAILQ_FOREACH(op, &b->queue, link)
+		if (op->rq.deadline < t)
+			t = op->rq.deadline;
+	return t;
+}
+
+static void
+sess_new(struct eng_bmc *b, uint64_t now)
+{
+	struct eng *e = b->e;
+	struct eng_sess *x, *o;
+	struct eng_config cfg;
+	struct eng_env env;
+	uint64_t dl, room;
+	unsigned int used = 0, slot;
+	int i, j, r;
+
+	if ((x = calloc(1, sizeof(*x))) == NULL) {
+		vcm_log(VCM_LOG_ERROR, "eng_session_nomem", NULL);
+		return;
+	}
+	/* The lowest slot no live session of this BMC holds: its socket
+	 * differs from theirs whenever there are enough sockets. */
+	TAILQ_FOREACH(o, &b->sessions, link)
+		used |= 1u << o->slot;
+	for (slot = 0; slot < VCM_BMC_SESSIONS_MAX && (used & (1u << slot));
+	    slot++)
+		;
+	x->e = e;
+	x->b = b;
+	x->t.kind = TN_SESS;
+	x->t.hix = HIX_NONE;
+	x->t.when = ENG_NEVER;
+	x->idle_at = ENG_NEVER;
+	x->slot = (uint8_t)slot;
+	x->sock = (uint8_t)((b->id + slot) % e->nsock);
+	cfg = b->cfg;
+	/* The suite that worked last time goes first. */
+	if (b->good_suite != 0) {
+		for (i = 0; i < cfg.nsuites; i++)
+			if (cfg.suites[i] == b->good_suite)
+				break;
+		if (i < cfg.nsuites) {
+			for (j = i; j > 0; j--)
+				cfg.suites[j] = cfg.suites[j - 1];
+			cfg.suites[0] = b->good_suite;
+		}
+	}
+	/* The handshake may use the time to the earliest queued deadline:
+	 * the caller's deadline, not a fixed 5 s, bounds it (a lossy link
+	 * needs RAKP restarts). */
+	dl = queue_min_deadline(b);
+	room = dl > now ? dl - now : 1;
+	cfg.handshake_ms = room < VCM_CTL_TIMEOUT_MAX_MS ? (uint32_t)room :
+	    VCM_CTL_TIMEOUT_MAX_MS;
+	env.send = sess_send;
+	env.random = sess_random;
+	env.event = sess_event;
+	env.arg = x;
+	r = eng_session_init(&x->s, &cfg, &env);
+	vcm_wipe(&cfg, sizeof(cfg));
+	TAILQ_INSERT_TAIL(&b->sessions, x, link);
+	b->nsess++;
+	e->nsess++;
+	e->c.sessions_now = e->nsess;
+	if (e->nsess > e->c.sessions_max)
+		e->c.sessions_max = e->nsess;
+	x->suite = x->s.suites[0];
+	if (r == 0)
+		r = eng_session_start(&x->s, now);
+	if (r != 0 && !x->dead) {
+		struct eng_result fr;
+
+		memset(&fr, 0, sizeof(fr));
+		fr.reason = ENG_R_SESSION;
+		fr.status = r;
+		fr.fail = ENG_FAIL_LOCAL;
+		x->dead = 1;
+		if (!bmc_other_live(b, x))
+			fail_queue(b, &fr);
+	}
+	settle(x, now);
+}
+
+/* ---- the per-BMC scheduler ------------------------------------------------ */
+
+static void
+bmc_free(struct eng_bmc *b)
+{
+	struct eng *e = b->e;
+
+	heap_remove(e, &b->t);
+	if (b->dirty)
+		TAILQ_REMOVE(&e->dirty, b, dlink);
+	htab_del(&e->peers, peer_key(ntohl(b->sa.sin_addr.s_addr),
+	    ntohs(b->sa.sin_port)));
+	e->bmcs[b->id - 1] = NULL;
+	vcm_wipe(&b->cfg, sizeof(b->cfg));
+	free(b);
+}
+
+static void
+expire_queue(struct eng_bmc *b, uint64_t now)
+{
+	struct eng_qop *op, *next;
+	struct eng_sess *x, *hs = NULL;
+	struct eng_result r;
+	unsigned int guard = 0;
+
+	TAILQ_FOREACH(x, &b->sessions, link)
+		if (!x->dead && pre_session(x->s.state))
+			hs = x;
+	for (op = TAILQ_FIRST(&b->queue); op != NULL &&
+	    guard++ <= VCM_ENG_BMC_QUEUE_MAX; op = next) {
+		next = TAILQ_NEXT(op, link);
+		if (op->rq.deadline > now)
+			continue;
+		TAILQ_REMOVE(&b->queue, op, link);
+		b->nqueue--;
+		result_init(&r, op);
+		r.status = VCM_ETIMEDOUT;
+		if (hs != NULL) {
+			/* Waiting on a handshake: name its step. */
+			r.reason = ENG_R_SESSION;
+			r.fail = ENG_FAIL_UNREACHABLE;
+			r.step = hs->s.state;
+			r.tries = step_tries(hs);
+		} else {
+			r.reason = ENG_R_QUEUED;
+		}
+		complete(b->e, op, &r);
+		/* complete() may have queued more; next stays valid because
+		 * new operations go to the tail after it. */
+		if (next == NULL)
+			break;
+	}
+}
+
+static void
+pump(struct eng_bmc *b, uint64_t now)
+{
+	struct eng *e = b->e;
+	struct eng_sess *x, *nx;
+	struct eng_sess *list[VCM_BMC_SESSIONS_MAX + 1];
+	struct eng_result r;
+	struct eng_qop *op;
+	unsigned int hs, n, i, guard;
+
+	if (b->removing || e->stopping) {
+		memset(&r, 0, sizeof(r));
+		r.reason = ENG_R_STOPPING;
+		r.status = VCM_ESTATE;
+		fail_queue(b, &r);
+		n = 0;
+		TAILQ_FOREACH(x, &b->sessions, link)
+			if (n < VCM_BMC_SESSIONS_MAX + 1)
+				list[n++] = x;
+		for (i = 0; i < n; i++) {
+			x = list[i];
+			if (!x->dead && x->s.state != ENG_S_CLOSING)
+				(void)eng_session_close(&x->s, now);
+			settle(x, now);
+		}
+		if (b->nsess == 0 && b->removing)
+			bmc_free(b);
+		else
+			heap_set(e, &b->t, ENG_NEVER);
+		return;
+	}
+	expire_queue(b, now);
+
+	/* Hand queued operations to idle ACTIVE sessions. */
+	for (x = TAILQ_FIRST(&b->sessions); x != NULL; x = nx) {
+		nx = TAILQ_NEXT(x, link);
+		if (x->dead || x->s.state != ENG_S_ACTIVE || x->op != NULL)
+			continue;
+		if ((op = TAILQ_FIRST(&b->queue)) == NULL)
+			break;
+		TAILQ_REMOVE(&b->queue, op, link);
+		b->nqueue--;
+		op_start(x, op, now);
+	}
+
+	/* Open sessions for what is still queued, within the budget. */
+	hs = 0;
+	TAILQ_FOREACH(x, &b->sessions, link)
+		if (!x->dead && pre_session(x->s.state))
+			hs++;
+	for (guard = 0; guard < VCM_BMC_SESSIONS_MAX && b->nqueue > hs &&
+	    b->nsess < b->max_sessions; guard++) {
+		sess_new(b, now);
+		hs++;
+	}
+
+	/* Idle sessions: close now, or arm the idle timer. */
+	n = 0;
+	TAILQ_FOREACH(x, &b->sessions, link)
+		if (n < VCM_BMC_SESSIONS_MAX + 1)
+			list[n++] = x;
+	for (i = 0; i < n; i++) {
+		x = list[i];
+		if (!x->dead && x->s.state == ENG_S_ACTIVE && x->op == NULL &&
+		    b->nqueue == 0) {
+			if (e->idle_ms == 0 || now >= x->idle_at)
+				(void)eng_session_close(&x->s, now);
+			else if (x->idle_at == ENG_NEVER)
+				x->idle_at = now + e->idle_ms;
+		}
+		settle(x, now);
+	}
+	heap_set(e, &b->t, b->nqueue > 0 ? queue_min_deadline(b) : ENG_NEVER);
+}
+
+static void
+close_handles(struct eng *e)
+{
+	unsigned int i;
+
+	if (e->handles_closing)
+		return;
+	e->handles_closing = 1;
+	uv_timer_stop(&e->timer);
+	uv_close((uv_handle_t *)&e->timer, NULL);
+	for (i = 0; i < e->nsock; i++) {
+		uv_udp_recv_stop(&e->socks[i].h);
+		uv_close((uv_handle_t *)&e->socks[i].h, NULL);
+	}
+}
+
+static void
+flush(struct eng *e, uint64_t now)
+{
+	struct eng_bmc *b;
+	size_t guard, limit;
+
+	/* Each pump may dirty a BMC again (callbacks); bound the rounds and
+	 * leave the rest to the next timer run. */
+	limit = 4 * (e->nbmcs + 16);
+	for (guard = 0; guard < limit && (b = TAILQ_FIRST(&e->dirty)) != NULL;
+	    guard++) {
+		TAILQ_REMOVE(&e->dirty, b, dlink);
+		b->dirty = 0;
+		pump(b, now);
+	}
+	while ((b = TAILQ_FIRST(&e->dirty)) != NULL) {
+		TAILQ_REMOVE(&e->dirty, b, dlink);
+		b->dirty = 0;
+		poke(b);
+	}
+	if (e->stopping && e->nsess == 0)
+		close_handles(e);
+}
+
+static void on_timer(uv_timer_t *);
+
+static void
+rearm(struct eng *e)
+{
+	uint64_t now, when;
+
+	if (e->handles_closing)
+		return;
+	if (e->nheap == 0) {
+		uv_timer_stop(&e->timer);
+		return;
+	}
+	now = uv_now(e->loop);
+	when = e->heap[0]->when;
+	uv_timer_start(&e->timer, on_timer, when > now ? when - now : 0, 0);
+}
+
+static void
+on_timer(uv_timer_t *t)
+{
+	struct eng *e = t->data;
+	struct eng_tnode *n;
+	struct eng_sess *x;
+	size_t guard, limit;
+	uint64_t now = eng_now(e);
+
+	limit = e->nheap + 16;
+	for (guard = 0; guard < limit && e->nheap > 0 &&
+	    e->heap[0]->when <= now; guard++) {
+		n = e->heap[0];
+		heap_remove(e, n);
+		if (n->kind == TN_BMC) {
+			mark_dirty((struct eng_bmc *)(void *)n);
+			continue;
+		}
+		x = (struct eng_sess *)(void *)n;
+		if (x->idle_at <= now && x->op == NULL &&
+		    x->s.state == ENG_S_ACTIVE) {
+			/* Idle too long: pump() closes it. */
+			mark_dirty(x->b);
+		}
+		if (eng_session_next(&x->s) <= now)
+			eng_session_tick(&x->s, now);
+		settle(x, now);
+	}
+	flush(e, now);
+	rearm(e);
+}
+
+/* ---- receive and demultiplex ------------------------------------------ */
+
+static void
+on_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
+{
+	struct eng_sock *sk = h->data;
+
+	buf->base = (char *)sk->e->rxbuf;
+	buf->len = sizeof(sk->e->rxbuf);
+}
+
+static void
+deliver(struct eng_sess *x, const uint8_t *p, size_t n, uint64_t now)
+{
+	x->b->e->c.rx++;
+	eng_session_input(&x->s, p, n, now);
+	settle(x, now);
+}
+
+/* Offers a datagram without a usable SIDm to every session of b on this
+ * socket still in the handshake: each checks tag, SIDm or rqSeq. */
+static void
+offer(struct eng_bmc *b, unsigned int sock, const uint8_t *p, size_t n,
+    uint64_t now, int authcap)
+{
+	struct eng_sess *list[VCM_BMC_SESSIONS_MAX + 1], *x;
+	unsigned int i, cnt = 0;
+
+	TAILQ_FOREACH(x, &b->sessions, link) {
+		if (x->dead || x->sock != sock || cnt > VCM_BMC_SESSIONS_MAX)
+			continue;
+		if (authcap ? x->s.state == ENG_S_AUTHCAP :
+		    (x->s.state == ENG_S_OPEN || x->s.state == ENG_S_RAKP1 ||
+		    x->s.state == ENG_S_RAKP3))
+			list[cnt++] = x;
+	}
+	if (cnt == 0)
+		b->e->c.rx_unmatched++;
+	for (i = 0; i < cnt; i++)
+		deliver(list[i], p, n, now);
+}
+
+static void
+on_datagram(struct eng *e, unsigned int sock, const uint8_t *p, size_t n,
+    const struct sockaddr_in *from, uint64_t now)
+{
+	uint8_t pl[VCM_IPMI_DATAGRAM_MAX];
+	struct ipmi_lanplus_hdr h;
+	struct eng_bmc *b;
+	struct eng_sess *x;
+	size_t len;
+	uint32_t sid;
+
+	b = htab_get(&e->peers, peer_key(ntohl(from->sin_addr.s_addr),
+	    ntohs(from->sin_port)));
+	if (b == NULL) {
+		e->c.rx_unmatched++;
+		return;
+	}
+	switch (ipmi_datagram_classify(p, n)) {
+	case IPMI_DGRAM_LANPLUS:
+		if (ipmi_lanplus_peek(p, n, &h) != 0)
+			break;
+		if (h.session_id != 0) {
+			x = htab_get(&e->sids, h.session_id);
+			if (x == NULL || x->b != b || x->sock != sock)
+				break;
+			deliver(x, p, n, now);
+			return;
+		}
+		/* Open Session response, RAKP2 and RAKP4 carry SIDm at
+		 * offset 4 of their payload. */
+		if (ipmi_lanplus_decode(p, n, NULL, &h, pl, sizeof(pl),
+		    &len) == 0 && len >= 8 &&
+		    (h.payload_type == IPMI_PAYLOAD_OPEN_SESSION_RS ||
+		    h.payload_type == IPMI_PAYLOAD_RAKP2 ||
+		    h.payload_type == IPMI_PAYLOAD_RAKP4)) {
+			sid = (uint32_t)pl[4] | (uint32_t)pl[5] << 8 |
+			    (uint32_t)pl[6] << 16 | (uint32_t)pl[7] << 24;
+			x = htab_get(&e->sids, sid);
+			if (x != NULL && x->b == b && x->sock == sock) {
+				deliver(x, p, n, now);
+				return;
+			}
+		}
+		/* A short error reply (no SIDm): the handshakes decide. */
+		offer(b, sock, p, n, now, 0);
+		return;
+	case IPMI_DGRAM_LAN15:
+		offer(b, sock, p, n, now, 1);
+		return;
+	default:
+		break;
+	}
+	e->c.rx_unmatched++;
+}
+
+static void
+on_recv(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf,
+    const struct sockaddr *addr, unsigned flags)
+{
+	struct eng_sock *sk = h->data;
+	struct eng *e = sk->e;
+	uint64_t now;
+
+	if (nread <= 0 || addr == NULL || addr->sa_family != AF_INET ||
+	    (flags & UV_UDP_PARTIAL) || (size_t)nread > VCM_IPMI_DATAGRAM_MAX)
+		return;
+	now = eng_now(e);
+	on_datagram(e, sk->ix, (const uint8_t *)buf->base, (size_t)nread,
+	    (const struct sockaddr_in *)(const void *)addr, now);
+	flush(e, now);
+	rearm(e);
+}
+
+/* ---- API ---------------------------------------------------------------- */
+
+struct eng *
+eng_new(uv_loop_t *loop, const struct eng_opts *o, eng_result_cb *cb,
+    void *arg, int *err)
+{
+	struct sockaddr_in sa;
+	struct eng *e;
+	unsigned int i;
+	int r, sz;
+
+	*err = 0;
+	if (loop == NULL || o == NULL || o->nsockets > VCM_ENG_SOCKETS_MAX) {
+		*err = VCM_EINVAL;
+		return NULL;
+	}
+	memset(&sa, 0, sizeof(sa));
+	if (uv_ip4_addr(o->bind_addr ? o->bind_addr : "0.0.0.0", 0, &sa) != 0) {
+		*err = VCM_EINVAL;
+		return NULL;
+	}
+	if ((e = calloc(1, sizeof(*e))) == NULL) {
+		*err = VCM_ENOMEM;
+		return NULL;
+	}
+	e->loop = loop;
+	e->cb = cb;
+	e->arg = arg;
+	e->idle_ms = o->idle_ms;
+	e->nsock = o->nsockets ? o->nsockets : VCM_ENG_SOCKETS_DEFAULT;
+	TAILQ_INIT(&e->dirty);
+	uv_timer_init(loop, &e->timer);
+	e->timer.data = e;
+	for (i = 0; i < e->nsock; i++) {
+		e->socks[i].e = e;
+		e->socks[i].ix = i;
+		uv_udp_init(loop, &e->socks[i].h);
+		e->socks[i].h.data = &e->socks[i];
+		r = uv_udp_bind(&e->socks[i].h, (const struct sockaddr *)&sa, 0);
+		if (r == 0) {
+			sz = VCM_ENG_RCVBUF_BYTES;
+			/* Best effort: the kernel caps it at rmem_max. */
+			(void)uv_recv_buffer_size((uv_handle_t *)&e->socks[i].h,
+			    &sz);
+			r = uv_udp_recv_start(&e->socks[i].h, on_alloc,
+			    on_recv);
+		}
+		if (r != 0) {
+			vcm_log(VCM_LOG_ERROR, "eng_bind", "addr",
+			    o->bind_addr ? o->bind_addr : "0.0.0.0", "error",
+			    uv_strerror(r), NULL);
+			e->nsock = i + 1;
+			e->stopping = 1;
+			close_handles(e);
+			*err = VCM_EIO;
+			/* The handles close on the loop; free after it runs. */
+			(void)uv_run(loop, UV_RUN_NOWAIT);
+			free(e);
+			return NULL;
+		}
+	}
+	return e;
+}
+
+int64_t
+eng_bmc_add(struct eng *e, const struct eng_bmc_config *c)
+{
+	struct eng_bmc *b, **nb;
+	uint16_t port;
+	size_t ncap, ulen;
+	int i;
+
+	if (c == NULL || e->stopping)
+		return VCM_EINVAL;
+	ulen = strnlen(c->user, sizeof(c->user));
+	if (ulen > VCM_IPMI_USER_MAX || c->password_len > VCM_IPMI_KEY_MAX ||
+	    c->kg_len > VCM_IPMI_KEY_MAX || c->nsuites > VCM_ENG_SUITES_MAX ||
+	    c->max_sessions > VCM_BMC_SESSIONS_MAX ||
+	    (c->priv != 0 && (c->priv < IPMI_PRIV_USER ||
+	    c->priv > IPMI_PRIV_ADMIN)))
+		return VCM_EINVAL;
+	port = c->port ? c->port : ENG_PORT_DEFAULT;
+	if (htab_get(&e->peers, peer_key(c->addr, port)) != NULL)
+		return VCM_ESTATE;
+	if (e->nbmcs >= VCM_ENG_BMCS_MAX)
+		return VCM_ENOSPC;
+	if (e->nbmcs == e->capbmcs) {
+		ncap = e->capbmcs ? e->capbmcs * 2 : 64;
+		if ((nb = realloc(e->bmcs, ncap * sizeof(*nb))) == NULL)
+			return VCM_ENOMEM;
+		e->bmcs = nb;
+		e->capbmcs = ncap;
+	}
+	if ((b = calloc(1, sizeof(*b))) == NULL)
+		return VCM_ENOMEM;
+	b->e = e;
+	b->t.kind = TN_BMC;
+	b->t.hix = HIX_NONE;
+	b->t.when = ENG_NEVER;
+	b->sa.sin_family = AF_INET;
+	b->sa.sin_addr.s_addr = htonl(c->addr);
+	b->sa.sin_port = htons(port);
+	memcpy(b->cfg.user, c->user, ulen);
+	memcpy(b->cfg.password, c->password, c->password_len);
+	b->cfg.password_len = c->password_len;
+	memcpy(b->cfg.kg, c->kg, c->kg_len);
+	b->cfg.kg_len = c->kg_len;
+	b->cfg.priv = c->priv ? c->priv : IPMI_PRIV_ADMIN;
+	for (i = 0; i < c->nsuites; i++)
+		b->cfg.suites[i] = c->suites[i];
+	b->cfg.nsuites = c->nsuites;
+	if (b->cfg.nsuites == 0) {
+		b->cfg.suites[0] = 17;
+		b->cfg.suites[1] = 3;
+		b->cfg.nsuites = 2;
+	}
+	b->cfg.quirks = c->quirks;
+	b->max_sessions = c->max_sessions ? c->max_sessions :
+	    VCM_BMC_SESSIONS_DEFAULT;
+	TAILQ_INIT(&b->sessions);
+	TAILQ_INIT(&b->queue);
+	if (htab_put(&e->peers, peer_key(c->addr, port), b) != 0) {
+		vcm_wipe(b, sizeof(*b));
+		free(b);
+		return VCM_ENOMEM;
+	}
+	e->bmcs[e->nbmcs++] = b;
+	b->id = (uint32_t)e->nbmcs;
+	return b->id;
+}
+
+uint32_t
+eng_bmc_lookup(struct eng *e, uint32_t addr, uint16_t port)
+{
+	struct eng_bmc *b;
+
+	b = htab_get(&e->peers, peer_key(addr, port ? port :
+	    ENG_PORT_DEFAULT));
+	return b ? b->id : 0;
+}
+
+int
+eng_bmc_remove(struct eng *e, uint32_t id)
+{
+	struct eng_bmc *b;
+
+	if ((b = bmc_get(e, id)) == NULL)
+		return VCM_EINVAL;
+	b->removing = 1;
+	poke(b);
+	rearm(e);
+	return 0;
+}
+
+int
+eng_submit(struct eng *e, const struct eng_request *rq)
+{
+	struct eng_bmc *b;
+	struct eng_qop *op;
+
+	if (rq == NULL || rq->type != ENG_MSG_OP || rq->op == 0 ||
+	    rq->op >= ENG_OP__COUNT)
+		return VCM_EINVAL;
+	if ((b = bmc_get(e, rq->bmc)) == NULL)
+		return VCM_EINVAL;
+	if (e->stopping || b->removing)
+		return VCM_ESTATE;
+	if (b->nqueue >= VCM_ENG_BMC_QUEUE_MAX)
+		return VCM_ENOSPC;
+	if ((op = calloc(1, sizeof(*op))) == NULL)
+		return VCM_ENOMEM;
+	op->rq = *rq;
+	op->id = ++e->next_opid;
+	TAILQ_INSERT_TAIL(&b->queue, op, link);
+	b->nqueue++;
+	/* Never complete inside the caller: the timer runs pump(). */
+	poke(b);
+	rearm(e);
+	return 0;
+}
+
+void
+eng_stop(struct eng *e)
+{
+	size_t i;
+
+	if (e->stopping)
+		return;
+	e->stopping = 1;
+	for (i = 0; i < e->nbmcs; i++)
+		if (e->bmcs[i] != NULL &&
+		    (e->bmcs[i]->nqueue > 0 || e->bmcs[i]->nsess > 0))
+			poke(e->bmcs[i]);
+	if (e->nsess == 0 && e->nheap == 0) {
+		close_handles(e);
+		return;
+	}
+	rearm(e);
+}
+
+void
+eng_free(struct eng *e)
+{
+	struct eng_bmc *b;
+	struct eng_sess *x;
+	struct eng_qop *op;
+	size_t i;
+
+	if (e == NULL)
+		return;
+	for (i = 0; i < e->nbmcs; i++) {
+		if ((b = e->bmcs[i]) == NULL)
+			continue;
+		while ((x = TAILQ_FIRST(&b->sessions)) != NULL) {
+			TAILQ_REMOVE(&b->sessions, x, link);
+			eng_session_wipe(&x->s);
+			free(x->op);
+			vcm_wipe(x, sizeof(*x));
+			free(x);
+		}
+		while ((op = TAILQ_FIRST(&b->queue)) != NULL) {
+			TAILQ_REMOVE(&b->queue, op, link);
+			free(op);
+		}
+		vcm_wipe(&b->cfg, sizeof(b->cfg));
+		free(b);
+	}
+	free(e->bmcs);
+	free(e->heap);
+	htab_free(&e->sids);
+	htab_free(&e->peers);
+	free(e);
+}
+
+void
+eng_counters(const struct eng *e, struct eng_counters *c)
+{
+	*c = e->c;
+	c->sessions_now = e->nsess;
+}
+
+/* ---- names and text ----------------------------------------------------- */
+
+const char *
+eng_op_name(unsigned int op)
+{
+	static const char *const names[ENG_OP__COUNT] = {
+		[ENG_OP_POWER_STATUS] = "power status",
+		[ENG_OP_POWER_ON] = "power on",
+		[ENG_OP_POWER_OFF] = "power off",
+		[ENG_OP_POWER_CYCLE] = "power cycle",
+		[ENG_OP_POWER_RESET] = "power reset",
+		[ENG_OP_POWER_SOFT] = "power soft",
+		[ENG_OP_BOOTDEV_PXE] = "bootdev pxe",
+		[ENG_OP_BOOTDEV_BIOS] = "bootdev bios",
+		[ENG_OP_BOOTDEV_DISK] = "bootdev disk",
+		[ENG_OP_MC_INFO] = "mc info",
+		[ENG_OP_CHASSIS_STATUS] = "chassis status",
+	};
+
+	return op < ENG_OP__COUNT && names[op] ? names[op] : "unknown";
+}
+
+const char *
+eng_step_name(unsigned int st)
+{
+	switch (st) {
+	case ENG_S_IDLE:
+	case ENG_S_AUTHCAP:
+		return "Get Channel Auth Caps";
+	case ENG_S_OPEN:
+		return "Open Session";
+	case ENG_S_RAKP1:
+		return "RAKP2";		/* RAKP1 sent, waiting for RAKP2 */
+	case ENG_S_RAKP3:
+		return "RAKP4";
+	case ENG_S_SETPRIV:
+		return "Set Session Privilege";
+	case ENG_S_ACTIVE:
+		return "the command";
+	case ENG_S_CLOSING:
+		return "Close Session";
+	default:
+		return "the session";
+	}
+}
+
+static const char *
+cmd_text(const struct eng_result *r)
+{
+	const struct ipmi_cmd *c = ipmi_cmd_find(r->cmd_netfn, r->cmd);
+
+	return c != NULL && c->name != NULL ? c->name : "the command";
+}
+
+static const char *
+restore_text(uint8_t p)
+{
+	return p == 0 ? "always-off" : p == 1 ? "previous" :
+	    p == 2 ? "always-on" : "unknown";
+}
+
+size_t
+eng_result_format(const struct eng_result *r, char *buf, size_t cap)
+{
+	const char *st;
+	int n = 0;
+
+	if (cap == 0)
+		return 0;
+	buf[0] = '\0';
+	switch (r->reason) {
+	case ENG_R_OK:
+		switch (r->op) {
+		case ENG_OP_POWER_STATUS:
+			n = snprintf(buf, cap, "%s",
+			    r->u.chassis.power_on ? "on" : "off");
+			break;
+		case ENG_OP_CHASSIS_STATUS:
+			n = snprintf(buf, cap, "power=%s restore=%s "
+			    "last-on-by-ipmi=%s overload=%s interlock=%s "
+			    "power-fault=%s control-fault=%s intrusion=%s "
+			    "drive-fault=%s fan-fault=%s",
+			    r->u.chassis.power_on ? "on" : "off",
+			    restore_text(r->u.chassis.restore_policy),
+			    r->u.chassis.last_ipmi_on ? "yes" : "no",
+			    r->u.chassis.power_overload ? "yes" : "no",
+			    r->u.chassis.interlock ? "yes" : "no",
+			    r->u.chassis.power_fault ? "yes" : "no",
+			    r->u.chassis.control_fault ? "yes" : "no",
+			    r->u.chassis.intrusion ? "yes" : "no",
+			    r->u.chassis.drive_fault ? "yes" : "no",
+			    r->u.chassis.fan_fault ? "yes" : "no");
+			break;
+		case ENG_OP_MC_INFO:
+			n = snprintf(buf, cap, "manufacturer=%" PRIu32
+			    " product=0x%04x device=%u firmware=%u.%02x "
+			    "ipmi=%u.%u", r->u.devid.manufacturer_id,
+			    r->u.devid.product_id, r->u.devid.device_id,
+			    r->u.devid.fw_major, r->u.devid.fw_minor,
+			    r->u.devid.ipmi_version & 0x0f,
+			    r->u.devid.ipmi_version >> 4);
+			break;
+		default:
+			n = snprintf(buf, cap, "ok");
+			break;
+		}
+		break;
+	case ENG_R_SESSION:
+		switch (r->fail) {
+		case ENG_FAIL_UNREACHABLE:
+			n = snprintf(buf, cap, "timeout in %s after %u tries",
+			    eng_step_name(r->step), r->tries);
+			break;
+		case ENG_FAIL_NO_SLOTS:
+			if (r->suite == 17)
+				n = snprintf(buf, cap, "no free session slot "
+				    "on the BMC (RMCP+ status %02Xh)",
+				    r->status_code);
+			else
+				/* Intel M50CYP answers 01h to suite 3
+				 * (IPMI.md, FreeIPMI Auth#28). */
+				n = snprintf(buf, cap, "no free session slot "
+				    "on the BMC (RMCP+ status %02Xh) with "
+				    "cipher suite %u; some BMCs answer this "
+				    "to a suite they refuse (try -C 17)",
+				    r->status_code, r->suite);
+			break;
+		case ENG_FAIL_BAD_USER:
+			n = snprintf(buf, cap, "unknown user name (RMCP+ "
+			    "status %02Xh)", r->status_code);
+			break;
+		case ENG_FAIL_BAD_PASSWORD:
+			n = snprintf(buf, cap, "wrong password (RAKP2 key "
+			    "exchange code mismatch)");
+			break;
+		case ENG_FAIL_KEY_CONFIRM:
+			n = snprintf(buf, cap, "RAKP4 integrity check "
+			    "mismatch (wrong Kg?)");
+			break;
+		case ENG_FAIL_PRIV:
+			n = snprintf(buf, cap, "privilege level not available "
+			    "to this user in %s", eng_step_name(r->step));
+			break;
+		case ENG_FAIL_NO_SUITE:
+			n = snprintf(buf, cap, "no cipher suite accepted by "
+			    "the BMC (last tried %u)", r->suite);
+			break;
+		case ENG_FAIL_NO_IPMI20:
+			n = snprintf(buf, cap, "the BMC does not offer IPMI 2.0"
+			    " (RMCP+)");
+			break;
+		case ENG_FAIL_PROTOCOL:
+			st = r->has_status ?
+			    ipmi_rmcpplus_status_name(r->status_code) : NULL;
+			n = snprintf(buf, cap, "protocol error in %s%s%s",
+			    eng_step_name(r->step), st ? ": " : "",
+			    st ? st : "");
+			break;
+		default:
+			n = snprintf(buf, cap, "session failed in %s (%s)",
+			    eng_step_name(r->step), eng_fail_name(r->fail));
+			break;
+		}
+		break;
+	case ENG_R_TIMEOUT:
+		n = snprintf(buf, cap, "timeout in %s after %u tries",
+		    cmd_text(r), r->tries);
+		break;
+	case ENG_R_QUEUED:
+		n = snprintf(buf, cap, "timeout waiting for a free session "
+		    "to the BMC");
+		break;
+	case ENG_R_CC:
+		st = ipmi_cc_name_cmd(r->cmd_netfn, r->cmd, r->status_code);
+		n = snprintf(buf, cap, "%s failed: completion code %02Xh%s%s%s",
+		    cmd_text(r), r->status_code, st ? " (" : "",
+		    st ? st : "", st ? ")" : "");
+		break;
+	case ENG_R_BADRS:
+		n = snprintf(buf, cap, "malformed reply to %s", cmd_text(r));
+		break;
+	case ENG_R_LOST:
+		n = snprintf(buf, cap, "session lost during %s", cmd_text(r));
+		break;
+	case ENG_R_STOPPING:
+		n = snprintf(buf, cap, "cancelled: engine stopping");
+		break;
+	default:
+		n = snprintf(buf, cap, "failed: %s", vcm_strerror(r->status));
+		break;
+	}
+	if (n < 0) {
+		buf[0] = '\0';
+		return 0;
+	}
+	return (size_t)n < cap ? (size_t)n : cap - 1;
+}

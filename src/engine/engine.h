@@ -1,0 +1,192 @@
+/*
+ * The engine: one libuv loop driving IPMI sessions to thousands of BMCs.
+ *
+ * Transport: a few shared UDP sockets (VCM_ENG_SOCKETS_DEFAULT), never
+ * one per BMC. Replies are demultiplexed by our console session id
+ * (SIDm, random, unique in the engine) for session packets and for the
+ * pre-session replies that carry it (Open Session response, RAKP2,
+ * RAKP4); by peer address and socket for those that do not (Get Channel
+ * Auth Caps in 1.5 framing, short error replies). The sessions of one
+ * BMC sit on distinct sockets, so a BMC that routes replies by address
+ * and port (IPMI.md §1.4) never mixes them up.
+ *
+ * Timers: one uv_timer over a min-heap of deadlines (sessions'
+ * eng_session_next(), idle closes, queued operations' deadlines).
+ *
+ * Interface: small typed messages, so that moving the engine into its
+ * own process later is a change of transport. struct eng_request goes
+ * in (eng_submit), struct eng_result comes out through the one
+ * callback given to eng_new(). Every request ends in exactly one
+ * result, by its deadline.
+ *
+ * Per BMC: at most max_sessions sessions; operations queue and run on
+ * an ACTIVE session (kept warm for the next one); a session idle for
+ * idle_ms closes (0: as soon as the queue is empty); the cipher suite
+ * that worked is tried first next time.
+ *
+ * Threading: none. Every call is made on the loop's thread; the result
+ * callback may call eng_submit() and eng_bmc_remove().
+ */
+#ifndef ENGINE_ENGINE_H
+#define ENGINE_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <uv.h>
+
+#include "vcm/limits.h"
+#include "engine/session.h"
+
+struct eng;
+
+struct eng_opts {
+	const char	*bind_addr;	/* NULL: "0.0.0.0" */
+	unsigned int	 nsockets;	/* 0: VCM_ENG_SOCKETS_DEFAULT */
+	uint32_t	 idle_ms;	/* idle session lifetime; 0: close at once */
+};
+
+/* One BMC. Credentials are copied; the copy is wiped on removal. */
+struct eng_bmc_config {
+	uint32_t	 addr;		/* IPv4, host byte order */
+	uint16_t	 port;		/* 0: 623 */
+	char		 user[VCM_IPMI_USER_MAX + 1];
+	uint8_t		 password[VCM_IPMI_KEY_MAX];
+	uint8_t		 password_len;
+	uint8_t		 kg[VCM_IPMI_KEY_MAX];
+	uint8_t		 kg_len;
+	uint8_t		 priv;		/* 0: IPMI_PRIV_ADMIN */
+	uint8_t		 suites[VCM_ENG_SUITES_MAX];
+	uint8_t		 nsuites;	/* 0: {17, 3} */
+	uint8_t		 max_sessions;	/* 0: VCM_BMC_SESSIONS_DEFAULT */
+	uint32_t	 quirks;	/* ENG_Q_* */
+};
+
+/* ---- Messages --------------------------------------------------------- */
+
+enum eng_msg_type {
+	ENG_MSG_OP = 1,		/* struct eng_request: run an operation */
+	ENG_MSG_RESULT		/* struct eng_result: its outcome */
+};
+
+enum eng_op {
+	ENG_OP_POWER_STATUS = 1,
+	ENG_OP_POWER_ON,
+	ENG_OP_POWER_OFF,
+	ENG_OP_POWER_CYCLE,
+	ENG_OP_POWER_RESET,
+	ENG_OP_POWER_SOFT,
+	ENG_OP_BOOTDEV_PXE,	/* next boot only, as ipmitool chassis bootdev */
+	ENG_OP_BOOTDEV_BIOS,
+	ENG_OP_BOOTDEV_DISK,
+	ENG_OP_MC_INFO,		/* Get Device ID */
+	ENG_OP_CHASSIS_STATUS,
+	ENG_OP__COUNT
+};
+
+struct eng_request {
+	uint8_t		 type;		/* ENG_MSG_OP */
+	uint8_t		 op;		/* enum eng_op */
+	uint32_t	 bmc;		/* from eng_bmc_add() */
+	uint64_t	 deadline;	/* absolute, eng_now() clock */
+	uint64_t	 cookie;	/* the caller's, echoed in the result */
+};
+
+/* Why an operation failed; ENG_R_SESSION carries an enum eng_fail. */
+enum eng_reason {
+	ENG_R_OK = 0,
+	ENG_R_SESSION,		/* the session could not be set up */
+	ENG_R_TIMEOUT,		/* the command got no answer by the deadline */
+	ENG_R_QUEUED,		/* deadline passed waiting for a session */
+	ENG_R_CC,		/* the BMC answered a completion code */
+	ENG_R_BADRS,		/* the BMC answered something malformed */
+	ENG_R_LOST,		/* the session ended under the command */
+	ENG_R_INVALID,		/* bad request: unknown BMC or op */
+	ENG_R_BUSY,		/* queue full */
+	ENG_R_STOPPING,		/* engine stopping or BMC removed */
+	ENG_R__COUNT
+};
+
+struct eng_devid {
+	uint8_t		 device_id, device_rev;
+	uint8_t		 fw_major, fw_minor;	/* fw_minor is BCD */
+	uint8_t		 ipmi_version;		/* BCD, 0x02 = 2.0 */
+	uint32_t	 manufacturer_id;	/* IANA */
+	uint16_t	 product_id;
+};
+
+struct eng_chassis {
+	uint8_t		 power_on;
+	uint8_t		 power_overload, interlock, power_fault;
+	uint8_t		 control_fault;
+	uint8_t		 restore_policy;	/* 0 off, 1 previous, 2 on */
+	uint8_t		 last_ipmi_on;
+	uint8_t		 intrusion, drive_fault, fan_fault;
+};
+
+struct eng_result {
+	uint8_t		 type;		/* ENG_MSG_RESULT */
+	uint8_t		 op;
+	uint32_t	 bmc;
+	uint64_t	 cookie;
+	int		 status;	/* 0 or a negative VCM_E* */
+	uint8_t		 reason;	/* enum eng_reason */
+	uint8_t		 fail;		/* enum eng_fail, ENG_R_SESSION */
+	uint8_t		 step;		/* enum eng_state it failed in */
+	uint8_t		 tries;		/* sends of that step */
+	uint8_t		 has_status;	/* status_code below is set */
+	uint8_t		 status_code;	/* RMCP+ status or completion code */
+	uint8_t		 suite;		/* cipher suite used or tried */
+	uint8_t		 cmd_netfn, cmd;	/* the command, ENG_R_TIMEOUT/CC */
+	union {
+		struct eng_chassis	 chassis;	/* POWER_STATUS too */
+		struct eng_devid	 devid;
+	} u;
+};
+
+typedef void	eng_result_cb(void *arg, const struct eng_result *);
+
+/* ---- API ---------------------------------------------------------------- */
+
+/* Creates the engine on loop; binds the sockets. NULL with *err set. */
+struct eng	*eng_new(uv_loop_t *, const struct eng_opts *, eng_result_cb *,
+		    void *arg, int *err);
+/* Milliseconds on the engine's clock (the loop's, updated). */
+uint64_t	 eng_now(struct eng *);
+/* Adds a BMC; its id (> 0) or a negative VCM_E*: VCM_EINVAL for a bad
+ * config, VCM_ESTATE when the address is already known, VCM_ENOSPC. */
+int64_t		 eng_bmc_add(struct eng *, const struct eng_bmc_config *);
+/* The id of the BMC at addr:port (host order), or 0. */
+uint32_t	 eng_bmc_lookup(struct eng *, uint32_t addr, uint16_t port);
+/* Fails its queued operations (ENG_R_STOPPING), closes its sessions,
+ * then forgets it and wipes its credentials. */
+int		 eng_bmc_remove(struct eng *, uint32_t bmc);
+/* Queues one operation. Its result always comes through the callback,
+ * never from inside this call. */
+int		 eng_submit(struct eng *, const struct eng_request *);
+/*
+ * Stops: fails queued operations, closes every session (Close Session,
+ * bounded by VCM_ENG_CLOSE_MS), then closes the sockets and the timer
+ * so uv_run() returns. Call eng_free() after the loop has ended.
+ */
+void		 eng_stop(struct eng *);
+void		 eng_free(struct eng *);
+
+/* Counters for tests and benchmarks. */
+struct eng_counters {
+	uint64_t	 sessions_opened, sessions_closed, sessions_failed;
+	uint64_t	 close_unconfirmed;	/* Close Session not confirmed */
+	uint64_t	 ops_done, ops_failed;
+	uint64_t	 rx, rx_unmatched, tx, tx_dropped;
+	uint32_t	 sessions_now, sessions_max;
+};
+void		 eng_counters(const struct eng *, struct eng_counters *);
+
+/* Text for a result: "on", "off", "ok", "manufacturer 674 ...", or the
+ * error ("timeout in RAKP2 after 3 tries"). Always NUL-terminated. */
+size_t		 eng_result_format(const struct eng_result *, char *, size_t);
+const char	*eng_op_name(unsigned int);
+/* Human name of the handshake step a session state waits for. */
+const char	*eng_step_name(unsigned int);
+
+#endif
