@@ -26,6 +26,7 @@
 #define CC_CANT_NOW		0xd5
 #define CC_UNSPECIFIED		0xff
 #define CC_PAYLOAD_ACTIVE	0x80	/* Activate: already active */
+#define CC_ACTIVATION_LIMIT	0x82	/* Activate: limit reached */
 #define CC_PAYLOAD_INACTIVE	0x80	/* Deactivate: already deactivated */
 #define CC_PARAM_UNSUPPORTED	0x80	/* LAN/SOL/boot parameter */
 #define CC_PARAM_READ_ONLY	0x82
@@ -369,8 +370,14 @@ activate_payload(struct bmc *b, struct sim_session *s, const union rq_any *rq,
 {
 	int r;
 
-	if (rq->act.payload_type != IPMI_PAYLOAD_SOL || rq->act.instance != 1) {
+	if (rq->act.payload_type != IPMI_PAYLOAD_SOL || rq->act.instance == 0) {
 		rs->cc.cc = CC_INVALID_FIELD;
+		return;
+	}
+	/* One SOL instance: asking for another while it runs is 82h. */
+	if (rq->act.instance != 1) {
+		rs->cc.cc = b->sol_active ? CC_ACTIVATION_LIMIT :
+		    CC_INVALID_FIELD;
 		return;
 	}
 	if (b->sol_active) {
