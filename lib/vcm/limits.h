@@ -140,6 +140,14 @@
 #define VCM_ENG_KEEPALIVE_MS	1000
 #define VCM_ENG_DEAD_MS		3000
 /*
+ * Longest time an ACTIVE session goes without an IPMI request, even
+ * while SOL packets flow: some BMCs reset their session idle timer only
+ * on IPMI messages (ipmi_sim: 30 s, IPMI-PEERS.md §8 gotcha 11), so a
+ * console with steady output would be killed; 15 s is half of the
+ * shortest such timer seen. FreeIPMI uses 20 s.
+ */
+#define VCM_ENG_REFRESH_MS		15000
+/*
  * Close Session sends. A lost reply leaks a slot on Cisco IMC (IPMI.md
  * §1.4), so it is retried, but a BMC that never answers it (Intel Tiger4
  * after a reset, §1.2) must not hold the caller for long.
@@ -173,6 +181,12 @@
  * a runaway caller from growing memory.
  */
 #define VCM_ENG_BMC_QUEUE_MAX		64
+/*
+ * A per-BMC quirk override ("+nochecksum,-authcap,sessions=1",
+ * src/engine/quirks.h): every flag name with a sign and both keys fit
+ * in about 160 bytes; 256 bounds what a config line can make us parse.
+ */
+#define VCM_ENG_QUIRK_SPEC_MAX		256
 /* BMCs one engine serves: bmcsim's largest fleet and vcmd's target. */
 #define VCM_ENG_BMCS_MAX		20000
 /* Kernel receive buffer per socket: a burst of replies from a thousand
@@ -203,6 +217,21 @@
 #define VCM_CTL_REPEAT_MAX		1000
 /* How long --repeat keeps sessions idle between rounds. */
 #define VCM_CTL_IDLE_MS			10000
+/*
+ * `sol activate`: keystrokes read but not yet taken by the console (it
+ * holds VCM_CONSOLE_INPUT_BYTES itself); reading stdin pauses when full.
+ */
+#define VCM_CTL_SOL_PENDING_BYTES	4096
+/* With stdin not a terminal: console output still shown after EOF. */
+#define VCM_CTL_SOL_DRAIN_MS		1000
+/*
+ * After `~.`: the verified teardown's bound (VCM_CONSOLE_TEARDOWN_TRIES
+ * rounds of two requests of VCM_CONSOLE_REQUEST_MS at worst is 24 s; a
+ * person waits less, and an unanswered teardown is reported as such).
+ */
+#define VCM_CTL_SOL_END_MS		10000
+/* --sol-seconds bound: a test or a capture, not a daemon. */
+#define VCM_CTL_SOL_SECONDS_MAX		86400
 
 /* ---- Consoles ------------------------------------------------------ */
 
@@ -298,6 +327,24 @@
  * quickly at one small request per silent console per 10 s.
  */
 #define VCM_CONSOLE_SILENT_MS		10000
+
+/*
+ * Keepalive period and dark threshold of a console's session: viewers
+ * must hear "BMC unreachable" within 5 s of the BMC going silent (issue
+ * 5): a keepalive 1 s after the last packet, dark 3 s later, leaves a
+ * second for a late timer.
+ */
+#define VCM_CONSOLE_KEEPALIVE_MS	1000
+#define VCM_CONSOLE_DEAD_MS		3000
+
+/*
+ * A console session that failed (handshake timed out, wrong password)
+ * is opened again after 250 ms doubling to 2 s: a BMC that comes back
+ * gets its console within the "3 s" of issue 5, a wrong password costs
+ * one handshake per 2 s, not a storm.
+ */
+#define VCM_CONSOLE_SESSION_BACKOFF_MS	250
+#define VCM_CONSOLE_SESSION_BACKOFF_CAP_MS 2000
 
 /* Grants (eng_console_hold) keeping one console's SOL wanted at once. */
 #define VCM_CONSOLE_HOLDS_MAX		1024

@@ -8,6 +8,16 @@
  * requests, closed and freed only by pump(), which runs for each dirty
  * BMC at the end of every loop callback (flush()). A session is freed
  * only by settle(), after the call that ended it has returned.
+ *
+ * Consoles (console.h). A BMC's struct eng_console lives from the first
+ * viewer until its teardown is over and nobody needs it. It is bound to
+ * at most one session of the BMC's budget (con_sess, marked con), which
+ * is never given operations nor closed for idleness; its events go to
+ * the console first. The console's requests and SOL packets go straight
+ * to that session; its timer is part of the BMC's heap node, so pump()
+ * runs eng_console_tick(). A TEARDOWN asking for the session to be
+ * closed, output to drain and a session to open are recorded by the
+ * console's callbacks and done by pump().
  */
 #include <sys/queue.h>
 #include <sys/socket.h>
@@ -69,6 +79,7 @@ struct eng_sess {
 	uint8_t			 dead;		/* FAILED or CLOSED seen */
 	uint8_t			 was_active;
 	uint8_t			 suite;		/* first suite tried */
+	uint8_t			 con;		/* bound to the BMC's console */
 };
 TAILQ_HEAD(eng_sessq, eng_sess);
 
@@ -87,6 +98,15 @@ struct eng_bmc {
 	struct eng_opq		 queue;
 	unsigned int		 nqueue;
 	TAILQ_ENTRY(eng_bmc)	 dlink;
+	struct eng_console	*con;		/* NULL: no console */
+	struct eng_sess		*con_sess;	/* its session, or NULL */
+	uint64_t		 con_retry_at;	/* no new console session before */
+	uint8_t			 con_fails;	/* console sessions failed in a row */
+	uint8_t			 con_close;	/* TEARDOWN: close con_sess */
+	uint8_t			 con_drain;	/* viewer output to deliver */
+	uint8_t			 vused[VCM_CONSOLE_VIEWERS_MAX];
+	int32_t			 vh[VCM_CONSOLE_VIEWERS_MAX];	/* console's */
+	uint64_t		 vcookie[VCM_CONSOLE_VIEWERS_MAX];
 };
 
 struct eng_sock {
@@ -110,7 +130,9 @@ struct eng {
 	unsigned int		 nopen;		/* handles not yet closed */
 	uint32_t		 idle_ms;
 	eng_result_cb		*cb;
+	eng_console_cb		*con_cb;
 	void			*arg;
+	struct eng_console_config con_cfg;
 	struct eng_bmc		**bmcs;		/* by id - 1; NULL: removed */
 	size_t			 nbmcs, capbmcs;
 	struct htab		 sids, peers;
@@ -123,12 +145,15 @@ struct eng {
 	uint8_t			 handles_closing;
 	struct eng_counters	 c;
 	uint8_t			 rxbuf[VCM_IPMI_DATAGRAM_MAX + 1];
+	/* One viewer's queue at a time on its way to console_cb. */
+	uint8_t			 conbuf[VCM_CONSOLE_VIEWER_QUEUE_BYTES];
 };
 
 static void	flush(struct eng *, uint64_t);
 static void	rearm(struct eng *);
 static void	settle(struct eng_sess *, uint64_t);
 static void	mark_dirty(struct eng_bmc *);
+static void	con_session_event(struct eng_sess *, const struct eng_event *);
 
 /* ---- hash table ---------------------------------------------------------- */
 
@@ -716,6 +741,13 @@ sess_event(void *arg, const struct eng_event *ev)
 	char addr[INET_ADDRSTRLEN], num[16];
 
 	inet_ntop(AF_INET, &b->sa.sin_addr, addr, sizeof(addr));
+	if (x->con && b->con_sess == x) {
+		/* The console's session: its events are the console's; it
+		 * never carries operations. */
+		con_session_event(x, ev);
+		mark_dirty(b);
+		return;
+	}
 	switch (ev->type) {
 	case ENG_EV_ESTABLISHED:
 		b->good_suite = ev->u.established.suite;
@@ -804,6 +836,253 @@ sess_event(void *arg, const struct eng_event *ev)
 	mark_dirty(b);
 }
 
+/* ---- consoles ------------------------------------------------------------ */
+
+static void	sess_new(struct eng_bmc *, uint64_t, int);
+
+/* 250 ms doubling to 2 s between console sessions that failed. */
+static uint64_t
+con_backoff(uint8_t fails)
+{
+	uint64_t ms = VCM_CONSOLE_SESSION_BACKOFF_MS;
+	unsigned int i;
+
+	for (i = 1; i < fails && ms < VCM_CONSOLE_SESSION_BACKOFF_CAP_MS; i++)
+		ms *= 2;
+	return ms > VCM_CONSOLE_SESSION_BACKOFF_CAP_MS ?
+	    VCM_CONSOLE_SESSION_BACKOFF_CAP_MS : ms;
+}
+
+/* The engine's id of a console viewer: BMC id above, console handle
+ * (gen << 8 | slot, below 2^31) beneath. */
+static int64_t
+viewer_id(const struct eng_bmc *b, int h)
+{
+	return (int64_t)((uint64_t)b->id << 32 | (uint32_t)h);
+}
+
+static void
+con_deliver(struct eng_bmc *b, struct eng_con_event *ev)
+{
+	struct eng *e = b->e;
+
+	ev->type = ENG_MSG_CONSOLE_EVENT;
+	ev->bmc = b->id;
+	if (e->con_cb != NULL)
+		e->con_cb(e->arg, ev);
+}
+
+/* An event of the console's session: to the console, and a failure to
+ * the viewers (a wrong password never heals by itself). */
+static void
+con_session_event(struct eng_sess *x, const struct eng_event *ev)
+{
+	struct eng_bmc *b = x->b;
+	struct eng *e = x->e;
+	struct eng_con_event ce;
+	char addr[INET_ADDRSTRLEN];
+
+	switch (ev->type) {
+	case ENG_EV_ESTABLISHED:
+		b->good_suite = ev->u.established.suite;
+		x->was_active = 1;
+		b->con_fails = 0;
+		e->c.sessions_opened++;
+		break;
+	case ENG_EV_FAILED:
+		x->dead = 1;
+		e->c.sessions_failed++;
+		if (b->con_fails < UINT8_MAX)
+			b->con_fails++;
+		break;
+	case ENG_EV_CLOSED:
+		x->dead = 1;
+		e->c.sessions_closed++;
+		if (x->was_active && !ev->u.closed.confirmed)
+			e->c.close_unconfirmed++;
+		break;
+	default:
+		break;
+	}
+	if (b->con != NULL)
+		eng_console_session_event(b->con, ev, uv_now(e->loop));
+	if (ev->type == ENG_EV_FAILED && b->con_sess == x) {
+		inet_ntop(AF_INET, &b->sa.sin_addr, addr, sizeof(addr));
+		vcm_log(VCM_LOG_INFO, "eng_console_session_failed", "bmc",
+		    addr, "reason", eng_fail_name(ev->u.failed.reason),
+		    "step", eng_state_name(ev->u.failed.step), NULL);
+		memset(&ce, 0, sizeof(ce));
+		ce.kind = ENG_CV_SESSION;
+		ce.viewer = -1;
+		ce.fail = ev->u.failed.reason;
+		ce.step = ev->u.failed.step;
+		ce.tries = ev->u.failed.tries;
+		con_deliver(b, &ce);
+	}
+}
+
+/* struct eng_console_env: requests and SOL on the console's session. */
+static int
+con_request(void *arg, uint8_t netfn, uint8_t cmd, const void *data,
+    size_t len, uint64_t deadline, uint64_t cookie, uint64_t now)
+{
+	struct eng_bmc *b = arg;
+	struct eng_sess *x = b->con_sess;
+
+	if (x == NULL || x->dead || x->s.state != ENG_S_ACTIVE)
+		return VCM_ESTATE;
+	/* pump() settles the session (its timer moved). */
+	mark_dirty(b);
+	return eng_session_request(&x->s, netfn, cmd, data, len, deadline,
+	    cookie, now);
+}
+
+static int
+con_send_sol(void *arg, const void *pl, size_t len, uint64_t now)
+{
+	struct eng_bmc *b = arg;
+	struct eng_sess *x = b->con_sess;
+
+	if (x == NULL || x->dead || x->s.state != ENG_S_ACTIVE)
+		return VCM_ESTATE;
+	return eng_session_send_sol(&x->s, pl, len, now);
+}
+
+static void
+con_event(void *arg, const struct eng_console_event *cev)
+{
+	struct eng_bmc *b = arg;
+	struct eng_con_event ev;
+	char addr[INET_ADDRSTRLEN], num[16];
+	unsigned int slot = 0;
+
+	inet_ntop(AF_INET, &b->sa.sin_addr, addr, sizeof(addr));
+	mark_dirty(b);
+	switch (cev->type) {
+	case ENG_CON_EV_READABLE:
+		/* pump() reads it out: one delivery per loop turn. */
+		b->con_drain = 1;
+		return;
+	case ENG_CON_EV_STALE:
+		/* Issue 5: the decision on a stale SOL is logged. */
+		(void)snprintf(num, sizeof(num), "%u", cev->u.stale.tries);
+		vcm_log(VCM_LOG_WARN, "eng_console_stale", "bmc", addr,
+		    "decision", cev->u.stale.decision == ENG_CONSOLE_TAKE ?
+		    "take" : "refuse", "tries", num, NULL);
+		break;
+	case ENG_CON_EV_TEARDOWN:
+		if (cev->u.teardown.close_session)
+			b->con_close = 1;
+		vcm_log(cev->u.teardown.outcome == ENG_CON_TD_LIED ?
+		    VCM_LOG_WARN : VCM_LOG_INFO, "eng_console_teardown",
+		    "bmc", addr, "outcome",
+		    cev->u.teardown.outcome == ENG_CON_TD_VERIFIED ?
+		    "verified" : cev->u.teardown.outcome == ENG_CON_TD_LIED ?
+		    "lied" : cev->u.teardown.outcome == ENG_CON_TD_NONE ?
+		    "none" : "unverifiable", NULL);
+		break;
+	case ENG_CON_EV_UNREACHABLE:
+		vcm_log(VCM_LOG_WARN, "eng_console_unreachable", "bmc", addr,
+		    NULL);
+		break;
+	default:
+		break;
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.kind = cev->type;
+	ev.viewer = -1;
+	ev.ev = *cev;
+	if (cev->viewer >= 0) {
+		slot = (unsigned int)cev->viewer & 0xff;
+		if (slot >= VCM_CONSOLE_VIEWERS_MAX || !b->vused[slot] ||
+		    b->vh[slot] != cev->viewer)
+			return;
+		ev.viewer = viewer_id(b, cev->viewer);
+		ev.cookie = b->vcookie[slot];
+		/* The console already forgot it. */
+		if (cev->type == ENG_CON_EV_DROPPED)
+			b->vused[slot] = 0;
+	}
+	con_deliver(b, &ev);
+}
+
+/* Delivers every viewer's queued output. */
+static void
+con_drain(struct eng_bmc *b)
+{
+	uint8_t *buf = b->e->conbuf;
+	struct eng_con_event ev;
+	unsigned int i, guard;
+	long n;
+
+	b->con_drain = 0;
+	for (i = 0; i < VCM_CONSOLE_VIEWERS_MAX; i++) {
+		for (guard = 0; guard < 4 && b->con != NULL && b->vused[i];
+		    guard++) {
+			n = eng_console_read(b->con, b->vh[i], buf,
+			    sizeof(b->e->conbuf));
+			if (n <= 0)
+				break;
+			memset(&ev, 0, sizeof(ev));
+			ev.kind = ENG_CV_OUTPUT;
+			ev.viewer = viewer_id(b, b->vh[i]);
+			ev.cookie = b->vcookie[i];
+			ev.data = buf;
+			ev.len = (size_t)n;
+			con_deliver(b, &ev);
+		}
+	}
+}
+
+static void
+con_pump(struct eng_bmc *b, uint64_t now)
+{
+	struct eng_console *c = b->con;
+	struct eng_sess *x;
+
+	if (c == NULL)
+		return;
+	if (b->con_close) {
+		/* The verified teardown is over: give the slot back. */
+		b->con_close = 0;
+		if ((x = b->con_sess) != NULL) {
+			b->con_sess = NULL;
+			x->con = 0;
+			if (!x->dead && x->s.state != ENG_S_CLOSING)
+				(void)eng_session_close(&x->s, now);
+		}
+	}
+	if (eng_console_next(c) <= now)
+		eng_console_tick(c, now);
+	if (eng_console_wants_session(c) && b->con_sess == NULL &&
+	    now >= b->con_retry_at) {
+		if (b->nsess < b->max_sessions) {
+			sess_new(b, now, 1);
+		} else {
+			/* Budget full: an idle operation session makes room
+			 * (its operations reopen one when they need it). */
+			TAILQ_FOREACH(x, &b->sessions, link)
+				if (!x->dead && !x->con && x->op == NULL &&
+				    x->s.state == ENG_S_ACTIVE &&
+				    b->nqueue == 0) {
+					(void)eng_session_close(&x->s, now);
+					break;
+				}
+		}
+	}
+	if (b->con_drain)
+		con_drain(b);
+	if (b->con != NULL && b->con->state == ENG_CON_S_IDLE &&
+	    b->con->nviewers == 0 && b->con->holds == 0 &&
+	    b->con_sess == NULL && !b->con_close) {
+		/* Nobody needs it and the SOL was given back. */
+		eng_console_free(b->con);
+		free(b->con);
+		b->con = NULL;
+		memset(b->vused, 0, sizeof(b->vused));
+	}
+}
+
 /* ---- sessions ---------------------------------------------------------- */
 
 static void
@@ -814,6 +1093,12 @@ sess_free(struct eng_sess *x)
 
 	if (x->key != 0 && htab_get(&e->sids, x->key) == x)
 		htab_del(&e->sids, x->key);
+	if (b->con_sess == x) {
+		/* Died under the console: a new one after a backoff. */
+		b->con_sess = NULL;
+		b->con_retry_at = uv_now(e->loop) +
+		    con_backoff(b->con_fails);
+	}
 	heap_remove(e, &x->t);
 	TAILQ_REMOVE(&b->sessions, x, link);
 	b->nsess--;
@@ -869,7 +1154,7 @@ queue_min_deadline(const struct eng_bmc *b)
 }
 
 static void
-sess_new(struct eng_bmc *b, uint64_t now)
+sess_new(struct eng_bmc *b, uint64_t now, int con)
 {
 	struct eng *e = b->e;
 	struct eng_sess *x, *o;
@@ -898,6 +1183,7 @@ sess_new(struct eng_bmc *b, uint64_t now)
 	x->idle_at = ENG_NEVER;
 	x->slot = (uint8_t)slot;
 	x->sock = (uint8_t)((b->id + slot) % e->nsock);
+	x->con = (uint8_t)(con != 0);
 	cfg = b->cfg;
 	/* The suite that worked last time goes first. */
 	if (b->good_suite != 0) {
@@ -917,6 +1203,14 @@ sess_new(struct eng_bmc *b, uint64_t now)
 	room = dl > now ? dl - now : 1;
 	cfg.handshake_ms = room < VCM_CTL_TIMEOUT_MAX_MS ? (uint32_t)room :
 	    VCM_CTL_TIMEOUT_MAX_MS;
+	if (con) {
+		/* No caller's deadline: the default handshake bound, then
+		 * the console backoff (a dark BMC is retried). */
+		cfg.handshake_ms = 0;
+		cfg.keepalive_ms = VCM_CONSOLE_KEEPALIVE_MS;
+		cfg.dead_ms = VCM_CONSOLE_DEAD_MS;
+		b->con_sess = x;
+	}
 	env.send = sess_send;
 	env.random = sess_random;
 	env.event = sess_event;
@@ -932,7 +1226,11 @@ sess_new(struct eng_bmc *b, uint64_t now)
 	x->suite = x->s.suites[0];
 	if (r == 0)
 		r = eng_session_start(&x->s, now);
-	if (r != 0 && !x->dead) {
+	if (r != 0 && !x->dead && con) {
+		b->con_fails = b->con_fails < UINT8_MAX ? b->con_fails + 1 :
+		    UINT8_MAX;
+		x->dead = 1;
+	} else if (r != 0 && !x->dead) {
 		struct eng_result fr;
 
 		memset(&fr, 0, sizeof(fr));
@@ -960,6 +1258,10 @@ bmc_free(struct eng_bmc *b)
 	    ntohs(b->sa.sin_port)));
 	e->bmcs[b->id - 1] = NULL;
 	vcm_wipe(&b->cfg, sizeof(b->cfg));
+	if (b->con != NULL) {
+		eng_console_free(b->con);
+		free(b->con);
+	}
 	free(b);
 }
 
@@ -972,7 +1274,7 @@ expire_queue(struct eng_bmc *b, uint64_t now)
 	unsigned int guard = 0;
 
 	TAILQ_FOREACH(x, &b->sessions, link)
-		if (!x->dead && pre_session(x->s.state))
+		if (!x->dead && !x->con && pre_session(x->s.state))
 			hs = x;
 	for (op = TAILQ_FIRST(&b->queue); op != NULL &&
 	    guard++ <= VCM_ENG_BMC_QUEUE_MAX; op = next) {
@@ -1009,6 +1311,7 @@ pump(struct eng_bmc *b, uint64_t now)
 	struct eng_result r;
 	struct eng_qop *op;
 	unsigned int hs, n, i, guard;
+	uint64_t when, t;
 
 	if (b->removing || e->stopping) {
 		memset(&r, 0, sizeof(r));
@@ -1036,7 +1339,8 @@ pump(struct eng_bmc *b, uint64_t now)
 	/* Hand queued operations to idle ACTIVE sessions. */
 	for (x = TAILQ_FIRST(&b->sessions); x != NULL; x = nx) {
 		nx = TAILQ_NEXT(x, link);
-		if (x->dead || x->s.state != ENG_S_ACTIVE || x->op != NULL)
+		if (x->dead || x->con || x->s.state != ENG_S_ACTIVE ||
+		    x->op != NULL)
 			continue;
 		if ((op = TAILQ_FIRST(&b->queue)) == NULL)
 			break;
@@ -1048,13 +1352,16 @@ pump(struct eng_bmc *b, uint64_t now)
 	/* Open sessions for what is still queued, within the budget. */
 	hs = 0;
 	TAILQ_FOREACH(x, &b->sessions, link)
-		if (!x->dead && pre_session(x->s.state))
+		if (!x->dead && !x->con && pre_session(x->s.state))
 			hs++;
 	for (guard = 0; guard < VCM_BMC_SESSIONS_MAX && b->nqueue > hs &&
 	    b->nsess < b->max_sessions; guard++) {
-		sess_new(b, now);
+		sess_new(b, now, 0);
 		hs++;
 	}
+
+	/* The console: its timers, its session, its viewers' output. */
+	con_pump(b, now);
 
 	/* Idle sessions: close now, or arm the idle timer. */
 	n = 0;
@@ -1063,8 +1370,8 @@ pump(struct eng_bmc *b, uint64_t now)
 			list[n++] = x;
 	for (i = 0; i < n; i++) {
 		x = list[i];
-		if (!x->dead && x->s.state == ENG_S_ACTIVE && x->op == NULL &&
-		    b->nqueue == 0) {
+		if (!x->dead && !x->con && x->s.state == ENG_S_ACTIVE &&
+		    x->op == NULL && b->nqueue == 0) {
 			if (e->idle_ms == 0 || now >= x->idle_at)
 				(void)eng_session_close(&x->s, now);
 			else if (x->idle_at == ENG_NEVER)
@@ -1072,7 +1379,15 @@ pump(struct eng_bmc *b, uint64_t now)
 		}
 		settle(x, now);
 	}
-	heap_set(e, &b->t, b->nqueue > 0 ? queue_min_deadline(b) : ENG_NEVER);
+	when = b->nqueue > 0 ? queue_min_deadline(b) : ENG_NEVER;
+	if (b->con != NULL) {
+		if ((t = eng_console_next(b->con)) < when)
+			when = t;
+		if (eng_console_wants_session(b->con) && b->con_sess == NULL &&
+		    b->con_retry_at < when)
+			when = b->con_retry_at;
+	}
+	heap_set(e, &b->t, when);
 }
 
 static void
@@ -1306,9 +1621,18 @@ eng_new(uv_loop_t *loop, const struct eng_opts *o, eng_result_cb *cb,
 		return NULL;
 	}
 	e->loop = loop;
+	if (o->console_policy != ENG_CONSOLE_TAKE &&
+	    o->console_policy != ENG_CONSOLE_REFUSE) {
+		free(e);
+		*err = VCM_EINVAL;
+		return NULL;
+	}
 	e->cb = cb;
+	e->con_cb = o->console_cb;
 	e->arg = arg;
 	e->idle_ms = o->idle_ms;
+	e->con_cfg.policy = o->console_policy;
+	e->con_cfg.linger_ms = o->console_linger_ms;
 	e->nsock = o->nsockets ? o->nsockets : VCM_ENG_SOCKETS_DEFAULT;
 	TAILQ_INIT(&e->dirty);
 	uv_timer_init(loop, &e->timer);
@@ -1461,6 +1785,104 @@ eng_submit(struct eng *e, const struct eng_request *rq)
 	return 0;
 }
 
+int64_t
+eng_console_request(struct eng *e, const struct eng_con_request *rq)
+{
+	struct eng_console_env env;
+	struct eng_bmc *b;
+	unsigned int slot = 0;
+	uint64_t now;
+	uint32_t bid;
+	int64_t r;
+	int h = -1;
+
+	if (e == NULL || rq == NULL || rq->type != ENG_MSG_CONSOLE ||
+	    rq->verb == 0 || rq->verb >= ENG_CON__COUNT)
+		return VCM_EINVAL;
+	if (rq->verb == ENG_CON_OPEN || rq->verb == ENG_CON_RETRY)
+		bid = rq->bmc;
+	else {
+		if (rq->viewer < 0)
+			return VCM_EINVAL;
+		bid = (uint32_t)((uint64_t)rq->viewer >> 32);
+		h = (int)(rq->viewer & INT32_MAX);
+	}
+	if ((b = bmc_get(e, bid)) == NULL)
+		return VCM_EINVAL;
+	now = eng_now(e);
+	if (rq->verb == ENG_CON_OPEN) {
+		if (e->stopping || b->removing)
+			return VCM_ESTATE;
+		if (b->con == NULL) {
+			if ((b->con = calloc(1, sizeof(*b->con))) == NULL)
+				return VCM_ENOMEM;
+			env.request = con_request;
+			env.send_sol = con_send_sol;
+			env.event = con_event;
+			env.arg = b;
+			if ((r = eng_console_init(b->con, &e->con_cfg,
+			    &env)) != 0) {
+				free(b->con);
+				b->con = NULL;
+				return r;
+			}
+		}
+		if ((h = eng_console_attach(b->con, rq->rights, now)) < 0) {
+			r = h;		/* pump() frees an unused console */
+		} else {
+			slot = (unsigned int)h & 0xff;
+			b->vused[slot] = 1;
+			b->vh[slot] = h;
+			b->vcookie[slot] = rq->cookie;
+			/* The backlog replay goes out from pump(). */
+			if (eng_console_queued(b->con, h) > 0)
+				b->con_drain = 1;
+			r = viewer_id(b, h);
+		}
+		poke(b);
+		rearm(e);
+		return r;
+	}
+	if (b->con == NULL)
+		return rq->verb == ENG_CON_RETRY ? VCM_ESTATE : VCM_EINVAL;
+	if (rq->verb != ENG_CON_RETRY) {
+		slot = (unsigned int)h & 0xff;
+		if (slot >= VCM_CONSOLE_VIEWERS_MAX || !b->vused[slot] ||
+		    b->vh[slot] != h)
+			return VCM_EINVAL;
+	}
+	switch (rq->verb) {
+	case ENG_CON_WRITE:
+		r = eng_console_write(b->con, h, rq->data, rq->len, now);
+		break;
+	case ENG_CON_BREAK:
+		r = eng_console_break(b->con, h, now);
+		break;
+	case ENG_CON_TAKE_OVER:
+		r = eng_console_take_over(b->con, h);
+		break;
+	case ENG_CON_DETACH:
+		if ((r = eng_console_detach(b->con, h, now)) == 0)
+			b->vused[slot] = 0;
+		break;
+	default:
+		r = eng_console_retry(b->con, now);
+		break;
+	}
+	/* Timers moved (SOL retransmit, linger): pump() rearms them. */
+	poke(b);
+	rearm(e);
+	return r;
+}
+
+int
+eng_console_state(struct eng *e, uint32_t bmc)
+{
+	struct eng_bmc *b = bmc_get(e, bmc);
+
+	return b == NULL || b->con == NULL ? ENG_CON_S_IDLE : b->con->state;
+}
+
 void
 eng_stop(struct eng *e)
 {
@@ -1505,6 +1927,10 @@ eng_free(struct eng *e)
 			free(op);
 		}
 		vcm_wipe(&b->cfg, sizeof(b->cfg));
+		if (b->con != NULL) {
+			eng_console_free(b->con);
+			free(b->con);
+		}
 		free(b);
 	}
 	free(e->bmcs);

@@ -37,13 +37,22 @@
 
 #include "vcm/limits.h"
 #include "engine/session.h"
+#include "engine/console.h"
 
 struct eng;
+struct eng_con_event;
+
+/* Console events and output for viewers (see "Consoles" below). */
+typedef void	eng_console_cb(void *arg, const struct eng_con_event *);
 
 struct eng_opts {
 	const char	*bind_addr;	/* NULL: "0.0.0.0" */
 	unsigned int	 nsockets;	/* 0: VCM_ENG_SOCKETS_DEFAULT */
 	uint32_t	 idle_ms;	/* idle session lifetime; 0: close at once */
+	/* Consoles: events go to console_cb (with eng_new's arg). */
+	eng_console_cb	*console_cb;
+	uint8_t		 console_policy;	/* enum eng_console_policy */
+	uint32_t	 console_linger_ms;	/* 0: VCM_CONSOLE_LINGER_MS */
 };
 
 /* One BMC. Credentials are copied; the copy is wiped on removal. */
@@ -66,7 +75,9 @@ struct eng_bmc_config {
 
 enum eng_msg_type {
 	ENG_MSG_OP = 1,		/* struct eng_request: run an operation */
-	ENG_MSG_RESULT		/* struct eng_result: its outcome */
+	ENG_MSG_RESULT,		/* struct eng_result: its outcome */
+	ENG_MSG_CONSOLE,	/* struct eng_con_request: a viewer's call */
+	ENG_MSG_CONSOLE_EVENT	/* struct eng_con_event: to viewers */
 };
 
 enum eng_op {
@@ -146,6 +157,61 @@ struct eng_result {
 
 typedef void	eng_result_cb(void *arg, const struct eng_result *);
 
+/*
+ * ---- Consoles ----------------------------------------------------------
+ *
+ * One shared SOL per BMC (console.h): the engine binds it to one session
+ * of the BMC's budget while it is needed (the others stay for power
+ * operations), routes that session's events to it, runs its timers on
+ * the engine's heap, keeps the session on console keepalive timings
+ * (VCM_CONSOLE_KEEPALIVE_MS / _DEAD_MS) and closes it when the verified
+ * teardown says so. Viewers call eng_console_request(); everything comes
+ * back through opts.console_cb as struct eng_con_event, never from
+ * inside eng_console_request() except its return value and the writer
+ * change a TAKE_OVER causes (ENG_CON_EV_WRITER, _WRITER_LOST).
+ */
+enum eng_con_verb {
+	ENG_CON_OPEN = 1,	/* attach a viewer (rights); returns its id */
+	ENG_CON_WRITE,		/* keystrokes (writer only): count taken */
+	ENG_CON_BREAK,		/* a serial break (writer only) */
+	ENG_CON_TAKE_OVER,	/* become the writer (write rights) */
+	ENG_CON_DETACH,		/* leave; the last one starts the linger */
+	ENG_CON_RETRY,		/* after ENG_CV_REFUSED: try again */
+	ENG_CON__COUNT
+};
+
+struct eng_con_request {
+	uint8_t		 type;		/* ENG_MSG_CONSOLE */
+	uint8_t		 verb;		/* enum eng_con_verb */
+	uint8_t		 rights;	/* OPEN: ENG_CON_V_WRITE or 0 */
+	uint32_t	 bmc;		/* OPEN, RETRY */
+	int64_t		 viewer;	/* the others: from OPEN */
+	uint64_t	 cookie;	/* OPEN: echoed in the viewer's events */
+	const void	*data;		/* WRITE */
+	size_t		 len;
+};
+
+/*
+ * Kinds of struct eng_con_event: every ENG_CON_EV_* of console.h (in
+ * .ev, with its meaning) but READABLE, which the engine turns into
+ * ENG_CV_OUTPUT, plus the engine's own.
+ */
+#define ENG_CV_OUTPUT	64	/* console bytes for one viewer: data, len */
+#define ENG_CV_SESSION	65	/* the console's session failed: fail, step,
+				   tries (it is retried with a backoff) */
+
+struct eng_con_event {
+	uint8_t		 type;		/* ENG_MSG_CONSOLE_EVENT */
+	uint8_t		 kind;		/* ENG_CON_EV_* or ENG_CV_* */
+	uint32_t	 bmc;
+	int64_t		 viewer;	/* -1: the whole console */
+	uint64_t	 cookie;	/* the viewer's, 0 with viewer -1 */
+	struct eng_console_event ev;	/* ENG_CON_EV_* kinds */
+	const uint8_t	*data;		/* ENG_CV_OUTPUT: valid in the call */
+	size_t		 len;
+	uint8_t		 fail, step, tries;	/* ENG_CV_SESSION */
+};
+
 /* ---- API ---------------------------------------------------------------- */
 
 /* Creates the engine on loop; binds the sockets. NULL with *err set. */
@@ -164,6 +230,18 @@ int		 eng_bmc_remove(struct eng *, uint32_t bmc);
 /* Queues one operation. Its result always comes through the callback,
  * never from inside this call. */
 int		 eng_submit(struct eng *, const struct eng_request *);
+/*
+ * A viewer's call. OPEN: the viewer id (>= 0; VCM_EINVAL for an unknown
+ * BMC, VCM_ESTATE when stopping, VCM_ENOSPC when VCM_CONSOLE_VIEWERS_MAX
+ * are attached); the backlog arrives as ENG_CV_OUTPUT. WRITE: bytes
+ * taken (fewer when the input queue is full), VCM_ESTATE when the viewer
+ * is not the writer or the SOL is not live. Others: 0 or a VCM_E*.
+ */
+int64_t		 eng_console_request(struct eng *,
+		    const struct eng_con_request *);
+/* The state of a BMC's console (ENG_CON_S_*), ENG_CON_S_IDLE if none. */
+int		 eng_console_state(struct eng *, uint32_t bmc);
+
 /*
  * Stops: fails queued operations, closes every session (Close Session,
  * bounded by VCM_ENG_CLOSE_MS), then closes the sockets and the timer

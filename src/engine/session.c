@@ -384,6 +384,7 @@ rq_send(struct eng_session *s, struct eng_rq *q, uint64_t now)
 	q->next_tx = after(now, backoff(s, q->tries - 1u));
 	if (q->kind != ENG_RQK_AUTHCAP && s->wait_since == ENG_NEVER)
 		s->wait_since = now;
+	s->last_cmd = now;
 	return 0;
 }
 
@@ -904,7 +905,7 @@ on_setpriv(struct eng_session *s, struct eng_rq *q, const struct ipmi_msg *m,
 		return;
 	}
 	s->state = ENG_S_ACTIVE;
-	s->last_rx = s->last_tx = now;
+	s->last_rx = s->last_tx = s->last_cmd = now;
 	memset(&ev, 0, sizeof(ev));
 	ev.type = ENG_EV_ESTABLISHED;
 	ev.u.established.suite = s->suite.id;
@@ -1177,13 +1178,21 @@ rq_tick_one(struct eng_session *s, uint64_t now)
 static uint64_t
 keepalive_due(const struct eng_session *s)
 {
-	uint64_t base;
+	uint64_t base, r, t;
 
 	if (s->state != ENG_S_ACTIVE || s->keepalive_ms == ENG_KEEPALIVE_OFF ||
 	    rq_count(s, 0) > 0)
 		return ENG_NEVER;
 	base = s->last_rx > s->last_tx ? s->last_rx : s->last_tx;
-	return after(base, s->keepalive_ms);
+	/*
+	 * SOL traffic proves the BMC alive but does not refresh its
+	 * session on every BMC (ipmi_sim times out after 30 s of no IPMI
+	 * message, IPMI-PEERS.md §8.11): an IPMI request at least every
+	 * VCM_ENG_REFRESH_MS, even while a console streams.
+	 */
+	r = after(s->last_cmd, VCM_ENG_REFRESH_MS);
+	t = after(base, s->keepalive_ms);
+	return r < t ? r : t;
 }
 
 static uint64_t
@@ -1384,9 +1393,16 @@ eng_session_send_sol(struct eng_session *s, const void *pl, size_t len,
 		return VCM_ESTATE;
 	if (pl == NULL || len == 0 || len > IPMI_SOL_PKT_MAX)
 		return len > IPMI_SOL_PKT_MAX ? VCM_ERANGE : VCM_EINVAL;
+	/*
+	 * Not last_tx: a SOL send is not answered at the IPMI level, and
+	 * keystrokes resent every 500 ms to a dark BMC would postpone the
+	 * keepalive for ever, so the BMC would never be found dark (bug
+	 * found wiring the console, test "sol sends do not hide a dark
+	 * BMC").
+	 */
 	if ((r = send_sealed(s, IPMI_PAYLOAD_SOL, pl, len)) != 0)
 		return r;
-	s->last_tx = now;
+	(void)now;
 	return 0;
 }
 

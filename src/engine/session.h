@@ -257,7 +257,8 @@ struct eng_session {
 	uint64_t		 hs_deadline;	/* whole handshake */
 	uint64_t		 hs_next;	/* step retransmit / timeout */
 	uint64_t		 last_rx;	/* last authenticated packet */
-	uint64_t		 last_tx;	/* last user request or SOL send */
+	uint64_t		 last_tx;	/* last user request */
+	uint64_t		 last_cmd;	/* last IPMI request sent */
 	uint64_t		 wait_since;	/* first unanswered send, or NEVER */
 	struct ipmi_cipher_suite suite;
 	struct ipmi_rakp_ctx	 rakp;		/* creds until RAKP4 */

@@ -7,17 +7,24 @@
  *	vcmctl ipmi -H HOSTS -U USER (-P PASS | -E | -f FILE) [-C 17|3]
  *	    [-p PORT] [-L PRIV] [--timeout MS] [--fanout N] [--repeat N]
  *	    COMMAND
+ *	vcmctl ipmi -H ONE_HOST ... [--sol-seconds N] [--sol-policy P]
+ *	    sol activate
  *
  * One line per host in input order; exit status 0 only when every host
- * succeeded (in every round).
+ * succeeded (in every round). `sol activate` is interactive (see the
+ * sol section below).
  */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <uv.h>
 
@@ -53,6 +60,7 @@ struct ctl {
 	unsigned int		 round, rounds;
 	uint64_t		 t0;
 	int			 failed;
+	struct sol		*sol;		/* sol activate, else NULL */
 };
 
 static void
@@ -67,9 +75,13 @@ usage(FILE *f)
 "  COMMAND  power status|on|off|cycle|reset|soft\n"
 "           bootdev pxe|bios|disk      (next boot only)\n"
 "           mc info | chassis status\n"
-"           sol activate               (not yet: comes with consoles)\n"
+"           sol activate               (one host; ~. ends, ~B break, ~~ a ~)\n"
 "  -E       password from IPMI_PASSWORD;  -f FILE: its first line\n"
 "  -P       password on the command line (visible to other users)\n"
+"  sol activate: --sol-policy take|refuse (a stale SOL; default take)\n"
+"           --sol-seconds N: end cleanly after N s (tests; stdin may end\n"
+"           earlier); without it a non-terminal stdin ends the session\n"
+"           1 s after its EOF. Status lines go to stderr as [vcm: ...].\n"
 "\n"
 "Other vcmctl subcommands come with vcmd's API.\n");
 }
@@ -236,6 +248,561 @@ submit_more(struct ctl *c)
 	}
 }
 
+/* ---- sol activate ------------------------------------------------------- */
+
+/*
+ * `vcmctl ipmi -H ONE_HOST ... sol activate`: one viewer with write
+ * rights on the engine's console of that BMC. stdin goes to the console
+ * (raw terminal when it is one), console output to stdout, status to
+ * stderr in brackets so stdout stays the console stream. Escapes at the
+ * start of a line, as ssh and ipmitool: `~.` ends (verified teardown,
+ * then exit), `~B` sends a break, `~~` a literal `~`.
+ */
+struct sol {
+	struct eng		*e;
+	uv_loop_t		*loop;
+	uv_poll_t		 in;
+	uv_timer_t		 timer;
+	uv_signal_t		 sigs[3];
+	uint32_t		 bmc;
+	int64_t			 viewer;	/* -1: not attached */
+	int			 in_poll;	/* uv_poll_t initialised */
+	int			 in_reading;
+	int			 in_eof;
+	int			 in_file;	/* stdin not pollable */
+	int			 crlf;		/* stderr is a terminal */
+	int			 line_start, tilde;
+	int			 live, ever_live, said_dark;
+	int			 ending, finished;
+	int			 rc;
+	size_t			 npend;
+	size_t			 brk_at;	/* break after this many, or SIZE_MAX */
+	uint64_t		 t0, eof_at, end_by;
+	uint32_t		 timeout_ms;
+	uint32_t		 seconds;	/* --sol-seconds, 0: none */
+	const char		*host;
+	uint8_t			 pend[VCM_CTL_SOL_PENDING_BYTES];
+};
+
+/* The terminal as found, restored on every way out (atexit, signals). */
+static struct termios	 sol_tio;
+static volatile sig_atomic_t sol_tio_saved;
+
+static void
+sol_tty_restore(void)
+{
+	if (sol_tio_saved) {
+		(void)tcsetattr(STDIN_FILENO, TCSADRAIN, &sol_tio);
+		sol_tio_saved = 0;
+	}
+}
+
+/* A crash must not leave the operator's terminal raw. */
+static void
+sol_fatal(int sig)
+{
+	if (sol_tio_saved)
+		(void)tcsetattr(STDIN_FILENO, TCSADRAIN, &sol_tio);
+	(void)raise(sig);	/* SA_RESETHAND: the default action now */
+}
+
+static int
+sol_tty_raw(void)
+{
+	struct termios t;
+	struct sigaction sa;
+	static const int fatal[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE,
+	    SIGILL };
+	size_t i;
+
+	if (tcgetattr(STDIN_FILENO, &sol_tio) != 0)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = sol_fatal;
+	sa.sa_flags = (int)SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
+		(void)sigaction(fatal[i], &sa, NULL);
+	sol_tio_saved = 1;
+	atexit(sol_tty_restore);
+	t = sol_tio;
+	cfmakeraw(&t);
+	/* TCSADRAIN, not FLUSH: keys typed early are not thrown away. */
+	if (tcsetattr(STDIN_FILENO, TCSADRAIN, &t) != 0) {
+		sol_tio_saved = 0;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+sol_say(struct sol *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* A status line on stderr; \r\n while the terminal is raw. */
+static void
+sol_say(struct sol *s, const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s[vcm: %s]%s", s->crlf ? "\r\n" : "", line,
+	    s->crlf ? "\r\n" : "\n");
+	fflush(stderr);
+}
+
+static void
+sol_write_out(const uint8_t *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(STDOUT_FILENO, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;		/* stdout gone: nothing to show to */
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+static int64_t
+sol_call(struct sol *s, uint8_t verb, const void *data, size_t len)
+{
+	struct eng_con_request rq;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.type = ENG_MSG_CONSOLE;
+	rq.verb = verb;
+	rq.bmc = s->bmc;
+	rq.viewer = s->viewer;
+	rq.data = data;
+	rq.len = len;
+	return eng_console_request(s->e, &rq);
+}
+
+static void	sol_in_resume(struct sol *);
+static void	sol_on_stdin(uv_poll_t *, int, int);
+
+/* Gives pending keystrokes (and a break in their midst) to the console. */
+static void
+sol_flush_input(struct sol *s)
+{
+	size_t n;
+	int64_t r;
+
+	while (s->live && !s->ending && s->viewer >= 0) {
+		n = s->brk_at < s->npend ? s->brk_at : s->npend;
+		if (n == 0 && s->brk_at == 0) {
+			if (sol_call(s, ENG_CON_BREAK, NULL, 0) != 0)
+				break;
+			s->brk_at = SIZE_MAX;
+			continue;
+		}
+		if (n == 0)
+			break;
+		if ((r = sol_call(s, ENG_CON_WRITE, s->pend, n)) <= 0)
+			break;
+		memmove(s->pend, s->pend + r, s->npend - (size_t)r);
+		s->npend -= (size_t)r;
+		if (s->brk_at != SIZE_MAX)
+			s->brk_at -= (size_t)r;
+	}
+	sol_in_resume(s);
+}
+
+static void
+sol_finish(struct sol *s)
+{
+	size_t i;
+
+	if (s->finished)
+		return;
+	s->finished = 1;
+	sol_tty_restore();
+	if (s->in_poll) {
+		uv_poll_stop(&s->in);
+		uv_close((uv_handle_t *)&s->in, NULL);
+	}
+	uv_timer_stop(&s->timer);
+	uv_close((uv_handle_t *)&s->timer, NULL);
+	for (i = 0; i < sizeof(s->sigs) / sizeof(s->sigs[0]); i++) {
+		uv_signal_stop(&s->sigs[i]);
+		uv_close((uv_handle_t *)&s->sigs[i], NULL);
+	}
+	/* Closes the console's session (and any other) before returning. */
+	eng_stop(s->e);
+}
+
+/* Leaves: detach, so the engine tears the SOL down (verified) and
+ * reports it; sol_finish() when it has, or by VCM_CTL_SOL_END_MS. */
+static void
+sol_end(struct sol *s, int rc)
+{
+	if (s->ending)
+		return;
+	s->ending = 1;
+	s->rc = rc;
+	if (s->in_reading) {
+		uv_poll_stop(&s->in);
+		s->in_reading = 0;
+	}
+	s->end_by = eng_now(s->e) + VCM_CTL_SOL_END_MS;
+	if (s->viewer >= 0) {
+		(void)sol_call(s, ENG_CON_DETACH, NULL, 0);
+		s->viewer = -1;
+	}
+	if (eng_console_state(s->e, s->bmc) == ENG_CON_S_IDLE &&
+	    !s->ever_live)
+		sol_finish(s);
+}
+
+/* One byte typed: escapes at the start of a line, else pending. */
+static int
+sol_key(struct sol *s, uint8_t ch)
+{
+	if (s->tilde) {
+		s->tilde = 0;
+		if (ch == '.') {
+			sol_end(s, 0);
+			return -1;
+		}
+		if (ch == 'B') {
+			/* Break after what was typed before it. */
+			if (s->brk_at == SIZE_MAX)
+				s->brk_at = s->npend;
+			return 0;
+		}
+		if (s->npend < sizeof(s->pend))
+			s->pend[s->npend++] = '~';
+		if (ch == '~')
+			return 0;
+	} else if (s->line_start && ch == '~') {
+		s->tilde = 1;
+		return 0;
+	}
+	if (s->npend < sizeof(s->pend))
+		s->pend[s->npend++] = ch;
+	s->line_start = ch == '\r' || ch == '\n';
+	return 0;
+}
+
+static void
+sol_in_resume(struct sol *s)
+{
+	/* Read only while the pending buffer has room: backpressure. */
+	if (!s->in_poll || s->in_eof || s->ending)
+		return;
+	if (!s->in_reading && s->npend + 512 <= sizeof(s->pend)) {
+		s->in_reading = 1;
+		(void)uv_poll_start(&s->in, UV_READABLE, sol_on_stdin);
+	}
+}
+
+static void
+sol_on_stdin(uv_poll_t *h, int status, int events)
+{
+	struct sol *s = h->data;
+	uint8_t buf[512];
+	ssize_t n;
+	size_t i;
+
+	(void)events;
+	if (s->ending)
+		return;
+	n = status < 0 ? 0 : read(STDIN_FILENO, buf, sizeof(buf));
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		s->in_eof = 1;
+		s->eof_at = eng_now(s->e);
+		uv_poll_stop(&s->in);
+		s->in_reading = 0;
+		return;
+	}
+	for (i = 0; i < (size_t)n; i++)
+		if (sol_key(s, buf[i]) != 0)
+			return;
+	if (s->npend + 512 > sizeof(s->pend)) {
+		uv_poll_stop(&s->in);
+		s->in_reading = 0;
+	}
+	sol_flush_input(s);
+}
+
+/* 50 ms housekeeping: leftovers, deadlines. */
+static void
+sol_on_timer(uv_timer_t *t)
+{
+	struct sol *s = t->data;
+	uint64_t now = eng_now(s->e);
+
+	if (s->finished)
+		return;
+	if (s->ending) {
+		if (now >= s->end_by) {
+			sol_say(s, "ended: no teardown report within %u ms",
+			    VCM_CTL_SOL_END_MS);
+			s->rc = CTL_EXIT_FAIL;
+			sol_finish(s);
+		}
+		return;
+	}
+	sol_flush_input(s);
+	if (s->ending)
+		return;
+	if (!s->ever_live && now >= s->t0 + s->timeout_ms) {
+		sol_say(s, "ended: no SOL from %s within %u ms", s->host,
+		    s->timeout_ms);
+		sol_end(s, CTL_EXIT_FAIL);
+		return;
+	}
+	if (s->seconds != 0) {
+		if (now >= s->t0 + (uint64_t)s->seconds * 1000)
+			sol_end(s, 0);
+		return;
+	}
+	/* stdin ended (a pipe or file): what it held is sent, then the
+	 * console is shown a little longer, then a clean end. */
+	if (s->in_eof && s->npend == 0 && s->brk_at == SIZE_MAX &&
+	    s->ever_live && now >= s->eof_at + VCM_CTL_SOL_DRAIN_MS)
+		sol_end(s, 0);
+}
+
+static void
+sol_on_signal(uv_signal_t *h, int sig)
+{
+	struct sol *s = h->data;
+
+	sol_say(s, "signal %d: ending", sig);
+	sol_end(s, CTL_EXIT_FAIL);
+}
+
+static const char *
+sol_refusal(uint8_t reason)
+{
+	switch (reason) {
+	case ENG_CON_REF_IN_USE:
+		return "SOL in use by another session (policy: refuse)";
+	case ENG_CON_REF_TAKE_FAILED:
+		return "SOL in use by another session; taking it over failed";
+	case ENG_CON_REF_BMC:
+		return "the BMC refused to activate SOL";
+	default:
+		return "gave up re-activating SOL";
+	}
+}
+
+static void
+sol_on_event(void *arg, const struct eng_con_event *ev)
+{
+	struct ctl *c = arg;
+	struct sol *s = c->sol;
+	const struct eng_console_event *ce = &ev->ev;
+	struct eng_result r;
+	char text[160];
+
+	if (s == NULL || ev->bmc != s->bmc)
+		return;
+	switch (ev->kind) {
+	case ENG_CV_OUTPUT:
+		sol_write_out(ev->data, ev->len);
+		break;
+	case ENG_CON_EV_LIVE:
+		s->live = 1;
+		s->said_dark = 0;
+		sol_say(s, "%s", s->ever_live ? "reconnected" : "SOL live");
+		s->ever_live = 1;
+		sol_flush_input(s);
+		break;
+	case ENG_CON_EV_RECONNECTING:
+		s->live = 0;
+		if (ce->u.reconnecting.dropped_input > 0)
+			sol_say(s, "SOL lost (%s), reconnecting; %u typed "
+			    "bytes not sent", eng_console_why_name(
+			    ce->u.reconnecting.why),
+			    ce->u.reconnecting.dropped_input);
+		else
+			sol_say(s, "SOL lost (%s), reconnecting",
+			    eng_console_why_name(ce->u.reconnecting.why));
+		break;
+	case ENG_CON_EV_UNREACHABLE:
+		s->live = 0;
+		s->said_dark = 1;
+		sol_say(s, "BMC unreachable, retrying");
+		break;
+	case ENG_CON_EV_STALE:
+		if (ce->u.stale.decision == ENG_CONSOLE_TAKE)
+			sol_say(s, "stale SOL active on another session: "
+			    "taking it over (deactivate, activate), try %u",
+			    ce->u.stale.tries);
+		else
+			sol_say(s, "stale SOL active on another session: "
+			    "refused by policy");
+		break;
+	case ENG_CON_EV_REFUSED:
+		s->live = 0;
+		if (ce->u.refused.reason == ENG_CON_REF_BMC)
+			sol_say(s, "ended: %s (completion code %02Xh)",
+			    sol_refusal(ce->u.refused.reason),
+			    ce->u.refused.cc);
+		else
+			sol_say(s, "ended: %s",
+			    sol_refusal(ce->u.refused.reason));
+		sol_end(s, CTL_EXIT_FAIL);
+		break;
+	case ENG_CON_EV_WRITER:
+		if (ce->u.writer.other >= 0)
+			sol_say(s, "you are the writer now");
+		break;
+	case ENG_CON_EV_WRITER_LOST:
+		sol_say(s, "another viewer took over writing");
+		break;
+	case ENG_CON_EV_OVERFLOW:
+		sol_say(s, "output too fast: %u bytes skipped",
+		    ce->u.overflow.skipped);
+		break;
+	case ENG_CON_EV_DROPPED:
+		s->viewer = -1;
+		sol_say(s, "ended: dropped, output not read in time");
+		sol_end(s, CTL_EXIT_FAIL);
+		break;
+	case ENG_CON_EV_PEER_ERROR:
+		sol_say(s, "BMC SOL error: %s", ce->u.peer.kind ==
+		    ENG_CON_PEER_OVERCOUNT ? "accepted more than sent "
+		    "(clamped)" : ce->u.peer.kind == ENG_CON_PEER_JUMP ?
+		    "sequence jump (reboot?), followed" : "bad packet dropped");
+		break;
+	case ENG_CON_EV_TEARDOWN:
+		if (!s->ending)
+			break;	/* not ours: someone came back */
+		switch (ce->u.teardown.outcome) {
+		case ENG_CON_TD_VERIFIED:
+			sol_say(s, "ended: SOL deactivated (verified)%s",
+			    ce->u.teardown.already ? "; the BMC said "
+			    "\"already deactivated\" while active" : "");
+			break;
+		case ENG_CON_TD_NONE:
+			/* After a failure the reason was said already. */
+			if (s->rc == 0)
+				sol_say(s, "ended: no SOL of ours was active");
+			break;
+		case ENG_CON_TD_LIED:
+			sol_say(s, "ended: teardown NOT verified: the BMC "
+			    "answered Deactivate with success %u time(s) but "
+			    "SOL stays active (deactivate lies)",
+			    ce->u.teardown.lies);
+			s->rc = CTL_EXIT_FAIL;
+			break;
+		default:
+			sol_say(s, "ended: teardown unverifiable (no answer "
+			    "from the BMC)");
+			s->rc = CTL_EXIT_FAIL;
+			break;
+		}
+		sol_finish(s);
+		break;
+	case ENG_CV_SESSION:
+		if (ev->fail == ENG_FAIL_UNREACHABLE) {
+			if (!s->said_dark)
+				sol_say(s, "BMC unreachable, retrying");
+			s->said_dark = 1;
+			break;
+		}
+		memset(&r, 0, sizeof(r));
+		r.reason = ENG_R_SESSION;
+		r.fail = ev->fail;
+		r.step = ev->step;
+		r.tries = ev->tries;
+		eng_result_format(&r, text, sizeof(text));
+		sol_say(s, "ended: %s: %s", s->host, text);
+		sol_end(s, CTL_EXIT_FAIL);
+		break;
+	default:
+		break;
+	}
+}
+
+static int
+sol_run(struct ctl *c, uv_loop_t *loop, uint32_t seconds)
+{
+	static const int sigs[3] = { SIGINT, SIGTERM, SIGHUP };
+	struct sol *s;
+	struct eng_con_request rq;
+	int64_t v;
+	size_t i;
+	int rc;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return CTL_EXIT_FAIL;
+	c->sol = s;
+	s->e = c->e;
+	s->loop = loop;
+	s->bmc = c->st[0].bmc;
+	s->host = c->hosts[0].text;
+	s->viewer = -1;
+	s->line_start = 1;
+	s->brk_at = SIZE_MAX;
+	s->timeout_ms = c->timeout_ms;
+	s->seconds = seconds;
+	s->t0 = eng_now(c->e);
+	if (s->bmc == 0) {
+		free(s);
+		c->sol = NULL;
+		return CTL_EXIT_FAIL;
+	}
+	if (isatty(STDIN_FILENO) && sol_tty_raw() == 0)
+		s->crlf = isatty(STDERR_FILENO);
+	uv_timer_init(loop, &s->timer);
+	s->timer.data = s;
+	uv_timer_start(&s->timer, sol_on_timer, 50, 50);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		uv_signal_init(loop, &s->sigs[i]);
+		s->sigs[i].data = s;
+		uv_signal_start(&s->sigs[i], sol_on_signal, sigs[i]);
+	}
+	/* stdin: a terminal or a pipe is polled; a file or /dev/null
+	 * (epoll refuses them) is read at once. */
+	if (uv_poll_init(loop, &s->in, STDIN_FILENO) == 0) {
+		s->in.data = s;
+		s->in_poll = 1;
+		sol_in_resume(s);
+	} else {
+		uint8_t buf[512];
+		ssize_t n;
+
+		s->in_file = 1;
+		while (!s->ending && s->npend + sizeof(buf) <= sizeof(s->pend) &&
+		    (n = read(STDIN_FILENO, buf, sizeof(buf))) > 0)
+			for (i = 0; i < (size_t)n && !s->ending; i++)
+				(void)sol_key(s, buf[i]);
+		s->in_eof = 1;
+		s->eof_at = s->t0;
+	}
+	memset(&rq, 0, sizeof(rq));
+	rq.type = ENG_MSG_CONSOLE;
+	rq.verb = ENG_CON_OPEN;
+	rq.bmc = s->bmc;
+	rq.rights = ENG_CON_V_WRITE;
+	if ((v = eng_console_request(c->e, &rq)) < 0) {
+		sol_say(s, "ended: %s: console: %s", s->host,
+		    vcm_strerror((int)v));
+		s->rc = CTL_EXIT_FAIL;
+		sol_finish(s);
+	} else
+		s->viewer = v;
+	(void)uv_run(loop, UV_RUN_DEFAULT);
+	sol_tty_restore();
+	rc = s->rc;
+	c->sol = NULL;
+	free(s);
+	return rc;
+}
+
 static int
 cmd_ipmi(int argc, char **argv)
 {
@@ -243,6 +810,8 @@ cmd_ipmi(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "fanout", required_argument, NULL, 'F' },
 		{ "repeat", required_argument, NULL, 'R' },
+		{ "sol-seconds", required_argument, NULL, 'S' },
+		{ "sol-policy", required_argument, NULL, 'Y' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -254,7 +823,9 @@ cmd_ipmi(int argc, char **argv)
 	const char *bind = "0.0.0.0";
 	unsigned long v, port = 0, suite = 0, priv = IPMI_PRIV_ADMIN;
 	size_t i, pwlen;
-	int ch, have_pw = 0, r, n;
+	int ch, have_pw = 0, r, n, sol = 0;
+	uint32_t sol_seconds = 0;
+	uint8_t policy = ENG_CONSOLE_TAKE;
 	uv_loop_t loop;
 
 	memset(&c, 0, sizeof(c));
@@ -349,6 +920,26 @@ cmd_ipmi(int argc, char **argv)
 			}
 			c.rounds = (unsigned int)v;
 			break;
+		case 'S':
+			if (parse_uint(optarg, 1, VCM_CTL_SOL_SECONDS_MAX,
+			    &v) != 0) {
+				fprintf(stderr, "vcmctl: --sol-seconds: 1-%d\n",
+				    VCM_CTL_SOL_SECONDS_MAX);
+				return CTL_EXIT_USAGE;
+			}
+			sol_seconds = (uint32_t)v;
+			break;
+		case 'Y':
+			if (strcmp(optarg, "take") == 0)
+				policy = ENG_CONSOLE_TAKE;
+			else if (strcmp(optarg, "refuse") == 0)
+				policy = ENG_CONSOLE_REFUSE;
+			else {
+				fprintf(stderr, "vcmctl: --sol-policy: take "
+				    "or refuse\n");
+				return CTL_EXIT_USAGE;
+			}
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -361,12 +952,13 @@ cmd_ipmi(int argc, char **argv)
 	argv += optind;
 	if (argc == 2 && strcmp(argv[0], "sol") == 0 &&
 	    strcmp(argv[1], "activate") == 0) {
-		fprintf(stderr, "vcmctl: sol activate: not yet implemented "
-		    "(it comes with the console slice of the engine)\n");
-		vcm_wipe(pw, sizeof(pw));
-		return CTL_EXIT_USAGE;
-	}
-	if (parse_command(argc, argv, &c.op) != 0) {
+		sol = 1;
+		if (c.rounds > 1) {
+			fprintf(stderr, "vcmctl: sol activate: no --repeat\n");
+			vcm_wipe(pw, sizeof(pw));
+			return CTL_EXIT_USAGE;
+		}
+	} else if (parse_command(argc, argv, &c.op) != 0) {
 		fprintf(stderr, "vcmctl: unknown or missing COMMAND\n");
 		usage(stderr);
 		vcm_wipe(pw, sizeof(pw));
@@ -404,6 +996,13 @@ cmd_ipmi(int argc, char **argv)
 		return CTL_EXIT_USAGE;
 	}
 	c.nhosts = (size_t)n;
+	if (sol && c.nhosts != 1) {
+		fprintf(stderr, "vcmctl: sol activate: one host only (-H "
+		    "gave %zu)\n", c.nhosts);
+		free(c.hosts);
+		vcm_wipe(pw, sizeof(pw));
+		return CTL_EXIT_USAGE;
+	}
 	if ((c.st = calloc(c.nhosts, sizeof(*c.st))) == NULL) {
 		free(c.hosts);
 		vcm_wipe(pw, sizeof(pw));
@@ -417,6 +1016,10 @@ cmd_ipmi(int argc, char **argv)
 	eo.bind_addr = bind;
 	/* One-shot: close at once; --repeat: keep sessions warm. */
 	eo.idle_ms = c.rounds > 1 ? VCM_CTL_IDLE_MS : 0;
+	eo.console_cb = sol_on_event;
+	eo.console_policy = policy;
+	/* `~.` means now: no linger for a page reload (there is none). */
+	eo.console_linger_ms = 1;
 	if ((c.e = eng_new(&loop, &eo, on_result, &c, &r)) == NULL) {
 		fprintf(stderr, "vcmctl: engine: %s\n", vcm_strerror(r));
 		free(c.st);
@@ -452,6 +1055,17 @@ cmd_ipmi(int argc, char **argv)
 		c.st[i].bmc = (uint32_t)id;
 	}
 	vcm_wipe(&bc, sizeof(bc));
+	if (sol) {
+		r = c.failed ? CTL_EXIT_FAIL : sol_run(&c, &loop, sol_seconds);
+		if (c.failed)
+			eng_stop(c.e);
+		(void)uv_run(&loop, UV_RUN_DEFAULT);
+		eng_free(c.e);
+		(void)uv_loop_close(&loop);
+		free(c.st);
+		free(c.hosts);
+		return r;
+	}
 	round_start(&c);
 	(void)uv_run(&loop, UV_RUN_DEFAULT);
 	eng_free(c.e);

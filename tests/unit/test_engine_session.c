@@ -1128,6 +1128,50 @@ keepalive_when_idle(void)
 	CHECK_INT(eng_session_next(&H.s), t0 + VCM_ENG_KEEPALIVE_MS);
 }
 
+/*
+ * Keystrokes resent to a dark BMC must not postpone the keepalive that
+ * finds it dark; SOL output alone must not stop the periodic IPMI
+ * request that keeps the session alive on ipmi_sim.
+ */
+static void
+sol_sends_do_not_hide_dark(void)
+{
+	uint64_t t0;
+	int i;
+
+	REQUIRE(established());
+	t0 = H.now;
+	H.b.dark = 1;
+	for (i = 0; i < 15; i++) {
+		(void)eng_session_send_sol(&H.s, "\x01\x00\x00\x00k", 5,
+		    H.now);
+		run_until(H.now + 400);
+	}
+	CHECK_INT(H.evcount[ENG_EV_UNREACHABLE], 1);
+	CHECK(last_ev(ENG_EV_UNREACHABLE) != NULL &&
+	    last_ev(ENG_EV_UNREACHABLE)->t - t0 <=
+	    VCM_ENG_KEEPALIVE_MS + VCM_ENG_DEAD_MS + 400);
+}
+
+static void
+sol_output_still_refreshes(void)
+{
+	static const uint8_t out[] = { 0x01, 0x00, 0x00, 0x00, 'x' };
+	uint64_t t0;
+
+	REQUIRE(established());
+	t0 = H.now;
+	/* The BMC streams output every 500 ms: no idle keepalive, but
+	 * one IPMI request per VCM_ENG_REFRESH_MS. */
+	while (H.now < t0 + VCM_ENG_REFRESH_MS + 600) {
+		bmc_seal(IPMI_PAYLOAD_SOL, out, sizeof(out));
+		pump();
+		run_until(H.now + 500);
+	}
+	CHECK(H.b.n_devid >= 1 && H.b.n_devid <= 2);
+	CHECK_INT(H.evcount[ENG_EV_UNREACHABLE], 0);
+}
+
 static void
 dark_then_back(void)
 {
@@ -1332,6 +1376,9 @@ static const struct test_case tests[] = {
 	{ "CFh duplicate request ignored", duplicate_cc_ignored },
 	{ "table full: VCM_ENOSPC; close fails outstanding", table_full },
 	{ "keepalive when idle", keepalive_when_idle },
+	{ "sol sends do not hide a dark BMC", sol_sends_do_not_hide_dark },
+	{ "sol output still refreshes the session",
+	    sol_output_still_refreshes },
 	{ "BMC dark: UNREACHABLE, back: REACHABLE", dark_then_back },
 	{ "close confirmed", close_confirmed },
 	{ "close reply lost", close_lost },
