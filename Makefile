@@ -140,7 +140,7 @@ BENCHES := $(BENCH_SRCS:bench/%.c=$(B)/bench/%)
 $(B)/bench/%: $(B)/bench/%.o $(LIBS)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CRYPTO_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CRYPTO_LIBS) $(UV_LIBS)
 
 # ---- unit tests --------------------------------------------------------
 

@@ -130,6 +130,10 @@
  * up to 4 times, IPMI.md §1.3).
  */
 #define VCM_ENG_RESTARTS_MAX	4
+/* RAKP3 sends before a restart: a lost RAKP4 is resent by the BMC for
+ * a repeated RAKP3, and restarting instead leaks the session the BMC
+ * already activated. */
+#define VCM_ENG_RAKP3_TRIES	3
 /* A whole handshake; issue 5: "--timeout default at most 5 s per host". */
 #define VCM_ENG_HANDSHAKE_MS	5000
 /*
@@ -187,6 +191,16 @@
  * in about 160 bytes; 256 bounds what a config line can make us parse.
  */
 #define VCM_ENG_QUIRK_SPEC_MAX		256
+/*
+ * Get Device ID for the vendor table (engine.c): its deadline and how
+ * many sessions may try it. Until it answers or the tries are spent the
+ * BMC gets one session (a vendor's cap must hold from the start), so
+ * the bound is short: a few retransmits on loopback or a LAN, and a BMC
+ * that refuses the command (or never answers) costs two deadlines, then
+ * runs with the default profile.
+ */
+#define VCM_ENG_DEVID_MS		2000
+#define VCM_ENG_DEVID_TRIES		2
 /* BMCs one engine serves: bmcsim's largest fleet and vcmd's target. */
 #define VCM_ENG_BMCS_MAX		20000
 /* Kernel receive buffer per socket: a burst of replies from a thousand

@@ -42,8 +42,20 @@
 #include "ipmi/rmcp.h"
 #include "ipmi/rmcpplus.h"
 #include "engine/engine.h"
+#include "engine/quirks.h"
 
 #define ENG_PORT_DEFAULT	623
+
+/* Cookie of the engine's own Get Device ID (vendor table): a tag in
+ * the top 16 bits no operation id (a counter) or console cookie
+ * (ENG_CONSOLE_COOKIE_TAG) has, the BMC id beneath. */
+#define ENG_DEVID_COOKIE_TAG	0xde1d000000000000ull
+#define ENG_DEVID_COOKIE_MASK	0xffff000000000000ull
+
+/* Where a BMC is with Get Device ID (struct eng_bmc.devid_state). */
+#define DEVID_NONE	0	/* not asked yet (or asked and lost) */
+#define DEVID_ASKING	1	/* outstanding on one session */
+#define DEVID_DONE	2	/* profile applied (or tries spent) */
 
 /* Heap node kinds. */
 #define TN_SESS		1
@@ -80,6 +92,7 @@ struct eng_sess {
 	uint8_t			 was_active;
 	uint8_t			 suite;		/* first suite tried */
 	uint8_t			 con;		/* bound to the BMC's console */
+	uint8_t			 devid;		/* Get Device ID outstanding */
 };
 TAILQ_HEAD(eng_sessq, eng_sess);
 
@@ -94,6 +107,17 @@ struct eng_bmc {
 	uint8_t			 nsess;
 	uint8_t			 removing;
 	uint8_t			 dirty;
+	/* The vendor table (quirks.h): what the caller configured, the
+	 * operator's override, and where Get Device ID is. cfg's quirks
+	 * and suites and max_sessions above are the applied result. */
+	uint8_t			 devid_state;	/* DEVID_* */
+	uint8_t			 devid_tries;
+	uint8_t			 base_max;
+	uint8_t			 base_suites[VCM_ENG_SUITES_MAX];
+	uint8_t			 base_nsuites;
+	uint32_t		 base_quirks;
+	uint32_t		 sol_flags;	/* to the console */
+	char			 override[VCM_ENG_QUIRK_SPEC_MAX + 1];
 	struct eng_sessq	 sessions;
 	struct eng_opq		 queue;
 	unsigned int		 nqueue;
@@ -668,6 +692,171 @@ op_start(struct eng_sess *x, struct eng_qop *op, uint64_t now)
 	x->idle_at = ENG_NEVER;
 }
 
+/* ---- vendor table ---------------------------------------------------------- */
+
+/* Sessions the BMC may hold now: one until its vendor is known, so that
+ * a vendor's cap (Cisco IMC: 2 of 4 slots) holds from the first round. */
+static unsigned int
+bmc_budget(const struct eng_bmc *b)
+{
+	return b->devid_state == DEVID_DONE ? b->max_sessions : 1;
+}
+
+/* Later sessions take quirks and suites from cfg; the console reads its
+ * sol_flags at its next SOL retransmit decision. */
+static void
+bmc_effect(struct eng_bmc *b, const struct eng_quirk_effect *f)
+{
+	b->cfg.quirks = f->quirks;
+	memset(b->cfg.suites, 0, sizeof(b->cfg.suites));
+	memcpy(b->cfg.suites, f->suites, f->nsuites);
+	b->cfg.nsuites = f->nsuites;
+	b->max_sessions = f->max_sessions;
+	b->sol_flags = f->sol_flags;
+	if (b->con != NULL)
+		b->con->sol_flags = f->sol_flags;
+}
+
+/*
+ * Get Device ID answered (have) or will not: the table's profile (the
+ * empty default without an answer) with the caller's config and the
+ * operator's override on top, applied and logged. Asked once: a BMC
+ * that refuses the command runs with the default profile.
+ */
+static void
+devid_done(struct eng_bmc *b, int have, uint32_t iana, uint16_t product,
+    const char *why)
+{
+	struct eng_quirk_profile prof;
+	struct eng_quirk_effect f;
+	char addr[INET_ADDRSTRLEN], qs[160], err[160], man[16], prod[16];
+	char ms[8], su[4 * VCM_ENG_SUITES_MAX + 1];
+	size_t off = 0;
+	int m, i;
+
+	b->devid_state = DEVID_DONE;
+	inet_ntop(AF_INET, &b->sa.sin_addr, addr, sizeof(addr));
+	m = eng_quirks_lookup(have ? iana : 0, have ? product : 0, &prof);
+	if (!have)
+		m = ENG_QUIRK_MATCH_NONE;
+	if (eng_quirks_apply(&prof, b->base_quirks, b->base_max,
+	    b->base_suites, b->base_nsuites, b->override, &f, err,
+	    sizeof(err)) != 0) {
+		/* eng_bmc_add() parsed the same override: cannot happen. */
+		vcm_log(VCM_LOG_ERROR, "vendor_profile", "bmc", addr,
+		    "error", err, NULL);
+		return;
+	}
+	bmc_effect(b, &f);
+	if (eng_quirks_format(f.quirks, qs, sizeof(qs)) < 0)
+		(void)snprintf(qs, sizeof(qs), "0x%x", (unsigned int)f.quirks);
+	(void)snprintf(man, sizeof(man), "%" PRIu32, iana);
+	(void)snprintf(prod, sizeof(prod), "0x%04x", (unsigned int)product);
+	(void)snprintf(ms, sizeof(ms), "%u", (unsigned int)f.max_sessions);
+	su[0] = '\0';
+	for (i = 0; i < f.nsuites && off < sizeof(su); i++)
+		off += (size_t)snprintf(su + off, sizeof(su) - off, "%s%u",
+		    i ? ":" : "", (unsigned int)f.suites[i]);
+	vcm_log(VCM_LOG_INFO, "vendor_profile", "bmc", addr, "name",
+	    prof.name, "match", m == ENG_QUIRK_MATCH_EXACT ? "exact" :
+	    m == ENG_QUIRK_MATCH_VENDOR ? "vendor" : "none",
+	    "manufacturer", have ? man : "unknown", "product",
+	    have ? prod : "unknown", "quirks", qs, "max_sessions", ms,
+	    "suites", su, "override", b->override[0] ? b->override : "none",
+	    "devid", have ? "ok" : why, NULL);
+}
+
+/* The request is gone without an answer: another session tries again,
+ * VCM_ENG_DEVID_TRIES in all. */
+static void
+devid_lost(struct eng_bmc *b, const char *why)
+{
+	if (b->devid_state != DEVID_ASKING)
+		return;
+	if (b->e->stopping || b->removing)
+		b->devid_state = DEVID_NONE;
+	else if (b->devid_tries >= VCM_ENG_DEVID_TRIES)
+		devid_done(b, 0, 0, 0, why);
+	else
+		b->devid_state = DEVID_NONE;
+}
+
+/* Asks on an ACTIVE session (an operation's first, else the console's),
+ * alongside whatever it carries: the first operation is not delayed. */
+static void
+devid_ask(struct eng_bmc *b, uint64_t now)
+{
+	struct eng_sess *x, *pick = NULL;
+
+	if (b->devid_state != DEVID_NONE)
+		return;
+	TAILQ_FOREACH(x, &b->sessions, link)
+		if (!x->dead && x->s.state == ENG_S_ACTIVE &&
+		    (pick == NULL || (pick->con && !x->con)))
+			pick = x;
+	if (pick == NULL)
+		return;
+	b->devid_tries++;
+	if (eng_session_request(&pick->s, IPMI_NETFN_APP,
+	    IPMI_CMD_GET_DEVICE_ID, NULL, 0, now + VCM_ENG_DEVID_MS,
+	    ENG_DEVID_COOKIE_TAG | b->id, now) != 0) {
+		/* No request slot: the next pump tries, within the bound. */
+		if (b->devid_tries >= VCM_ENG_DEVID_TRIES)
+			devid_done(b, 0, 0, 0, "not sent");
+		return;
+	}
+	pick->devid = 1;
+	b->devid_state = DEVID_ASKING;
+}
+
+static int
+devid_cookie(const struct eng_event *ev)
+{
+	uint64_t c;
+
+	if (ev->type == ENG_EV_RESPONSE)
+		c = ev->u.response.cookie;
+	else if (ev->type == ENG_EV_REQUEST_FAILED)
+		c = ev->u.request_failed.cookie;
+	else
+		return 0;
+	return (c & ENG_DEVID_COOKIE_MASK) == ENG_DEVID_COOKIE_TAG;
+}
+
+static void
+devid_event(struct eng_sess *x, const struct eng_event *ev)
+{
+	struct eng_bmc *b = x->b;
+	struct ipmi_get_device_id_rs di;
+	uint8_t buf[1 + VCM_IPMI_MSG_DATA_MAX];
+	size_t len;
+
+	if (!x->devid)
+		return;		/* not ours (any more) */
+	x->devid = 0;
+	if (ev->type == ENG_EV_REQUEST_FAILED) {
+		devid_lost(b, "no answer");
+		return;
+	}
+	if (ev->u.response.cc != IPMI_CC_OK) {
+		/* Refused (C1h on some firmware): asking again won't help. */
+		devid_done(b, 0, 0, 0, "refused");
+		return;
+	}
+	len = ev->u.response.len;
+	if (len > sizeof(buf) - 1)
+		len = sizeof(buf) - 1;
+	buf[0] = IPMI_CC_OK;
+	if (len > 0)
+		memcpy(buf + 1, ev->u.response.data, len);
+	if (ipmi_cmd_decode_rs(ipmi_cmd_find(IPMI_NETFN_APP,
+	    IPMI_CMD_GET_DEVICE_ID), &di, sizeof(di), buf, len + 1) != 0) {
+		devid_done(b, 0, 0, 0, "malformed");
+		return;
+	}
+	devid_done(b, 1, di.manufacturer_id, di.product_id, NULL);
+}
+
 /* ---- session environment ------------------------------------------------- */
 
 static void
@@ -740,6 +929,12 @@ sess_event(void *arg, const struct eng_event *ev)
 	struct eng_result r;
 	char addr[INET_ADDRSTRLEN], num[16];
 
+	if (devid_cookie(ev)) {
+		/* The engine's own Get Device ID, on any session. */
+		devid_event(x, ev);
+		mark_dirty(b);
+		return;
+	}
 	inet_ntop(AF_INET, &b->sa.sin_addr, addr, sizeof(addr));
 	if (x->con && b->con_sess == x) {
 		/* The console's session: its events are the console's; it
@@ -1056,14 +1251,14 @@ con_pump(struct eng_bmc *b, uint64_t now)
 		eng_console_tick(c, now);
 	if (eng_console_wants_session(c) && b->con_sess == NULL &&
 	    now >= b->con_retry_at) {
-		if (b->nsess < b->max_sessions) {
+		if (b->nsess < bmc_budget(b)) {
 			sess_new(b, now, 1);
 		} else {
 			/* Budget full: an idle operation session makes room
 			 * (its operations reopen one when they need it). */
 			TAILQ_FOREACH(x, &b->sessions, link)
 				if (!x->dead && !x->con && x->op == NULL &&
-				    x->s.state == ENG_S_ACTIVE &&
+				    !x->devid && x->s.state == ENG_S_ACTIVE &&
 				    b->nqueue == 0) {
 					(void)eng_session_close(&x->s, now);
 					break;
@@ -1104,6 +1299,12 @@ sess_free(struct eng_sess *x)
 	b->nsess--;
 	e->nsess--;
 	e->c.sessions_now = e->nsess;
+	if (x->devid) {
+		/* Ended before the answer (its REQUEST_FAILED came first
+		 * when the session said so). */
+		x->devid = 0;
+		devid_lost(b, "session ended");
+	}
 	if (x->op != NULL) {
 		/* Cannot happen: the FAILED/CLOSED event ended it. */
 		fail_op(e, x->op, ENG_R_LOST, VCM_ESESSION);
@@ -1349,13 +1550,16 @@ pump(struct eng_bmc *b, uint64_t now)
 		op_start(x, op, now);
 	}
 
+	/* The vendor table: Get Device ID once a session is up. */
+	devid_ask(b, now);
+
 	/* Open sessions for what is still queued, within the budget. */
 	hs = 0;
 	TAILQ_FOREACH(x, &b->sessions, link)
 		if (!x->dead && !x->con && pre_session(x->s.state))
 			hs++;
 	for (guard = 0; guard < VCM_BMC_SESSIONS_MAX && b->nqueue > hs &&
-	    b->nsess < b->max_sessions; guard++) {
+	    b->nsess < bmc_budget(b); guard++) {
 		sess_new(b, now, 0);
 		hs++;
 	}
@@ -1371,7 +1575,7 @@ pump(struct eng_bmc *b, uint64_t now)
 	for (i = 0; i < n; i++) {
 		x = list[i];
 		if (!x->dead && !x->con && x->s.state == ENG_S_ACTIVE &&
-		    x->op == NULL && b->nqueue == 0) {
+		    x->op == NULL && !x->devid && b->nqueue == 0) {
 			if (e->idle_ms == 0 || now >= x->idle_at)
 				(void)eng_session_close(&x->s, now);
 			else if (x->idle_at == ENG_NEVER)
@@ -1671,15 +1875,19 @@ eng_new(uv_loop_t *loop, const struct eng_opts *o, eng_result_cb *cb,
 int64_t
 eng_bmc_add(struct eng *e, const struct eng_bmc_config *c)
 {
+	struct eng_quirk_profile prof;
+	struct eng_quirk_effect f;
 	struct eng_bmc *b, **nb;
+	char err[160], addr[INET_ADDRSTRLEN];
 	uint16_t port;
-	size_t ncap, ulen;
-	int i;
+	size_t ncap, ulen, olen;
+	int i, r;
 
 	if (c == NULL || e->stopping)
 		return VCM_EINVAL;
 	ulen = strnlen(c->user, sizeof(c->user));
-	if (ulen > VCM_IPMI_USER_MAX || c->password_len > VCM_IPMI_KEY_MAX ||
+	olen = strnlen(c->quirks_override, sizeof(c->quirks_override));
+	if (ulen > VCM_IPMI_USER_MAX || olen > VCM_ENG_QUIRK_SPEC_MAX || c->password_len > VCM_IPMI_KEY_MAX ||
 	    c->kg_len > VCM_IPMI_KEY_MAX || c->nsuites > VCM_ENG_SUITES_MAX ||
 	    c->max_sessions > VCM_BMC_SESSIONS_MAX ||
 	    (c->priv != 0 && (c->priv < IPMI_PRIV_USER ||
@@ -1713,16 +1921,26 @@ eng_bmc_add(struct eng *e, const struct eng_bmc_config *c)
 	b->cfg.kg_len = c->kg_len;
 	b->cfg.priv = c->priv ? c->priv : IPMI_PRIV_ADMIN;
 	for (i = 0; i < c->nsuites; i++)
-		b->cfg.suites[i] = c->suites[i];
-	b->cfg.nsuites = c->nsuites;
-	if (b->cfg.nsuites == 0) {
-		b->cfg.suites[0] = 17;
-		b->cfg.suites[1] = 3;
-		b->cfg.nsuites = 2;
+		b->base_suites[i] = c->suites[i];
+	b->base_nsuites = c->nsuites;
+	b->base_quirks = c->quirks;
+	b->base_max = c->max_sessions;
+	memcpy(b->override, c->quirks_override, olen);
+	/* Until Get Device ID names the vendor: the default profile with
+	 * the config and the override (a cs17only must hold from the
+	 * first handshake on). */
+	(void)eng_quirks_lookup(0, 0, &prof);
+	if ((r = eng_quirks_apply(&prof, b->base_quirks, b->base_max,
+	    b->base_suites, b->base_nsuites, b->override, &f, err,
+	    sizeof(err))) != 0) {
+		inet_ntop(AF_INET, &b->sa.sin_addr, addr, sizeof(addr));
+		vcm_log(VCM_LOG_ERROR, "eng_quirk_override_invalid", "bmc",
+		    addr, "error", err, NULL);
+		vcm_wipe(b, sizeof(*b));
+		free(b);
+		return r;
 	}
-	b->cfg.quirks = c->quirks;
-	b->max_sessions = c->max_sessions ? c->max_sessions :
-	    VCM_BMC_SESSIONS_DEFAULT;
+	bmc_effect(b, &f);
 	TAILQ_INIT(&b->sessions);
 	TAILQ_INIT(&b->queue);
 	if (htab_put(&e->peers, peer_key(c->addr, port), b) != 0) {
@@ -1789,6 +2007,7 @@ int64_t
 eng_console_request(struct eng *e, const struct eng_con_request *rq)
 {
 	struct eng_console_env env;
+	struct eng_console_config cc;
 	struct eng_bmc *b;
 	unsigned int slot = 0;
 	uint64_t now;
@@ -1820,8 +2039,10 @@ eng_console_request(struct eng *e, const struct eng_con_request *rq)
 			env.send_sol = con_send_sol;
 			env.event = con_event;
 			env.arg = b;
-			if ((r = eng_console_init(b->con, &e->con_cfg,
-			    &env)) != 0) {
+			/* The engine's policy, this BMC's SOL quirks. */
+			cc = e->con_cfg;
+			cc.sol_flags = b->sol_flags;
+			if ((r = eng_console_init(b->con, &cc, &env)) != 0) {
 				free(b->con);
 				b->con = NULL;
 				return r;

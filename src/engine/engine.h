@@ -19,6 +19,13 @@
  * callback given to eng_new(). Every request ends in exactly one
  * result, by its deadline.
  *
+ * Vendor quirks: after a BMC's first session is established the engine
+ * asks Get Device ID once (at most VCM_ENG_DEVID_TRIES tries, alongside
+ * the first operation), applies the vendor table's profile and the
+ * operator's override (quirks.h), and logs "vendor_profile". Until then
+ * it opens one session only, so a vendor's session cap holds from the
+ * start.
+ *
  * Per BMC: at most max_sessions sessions; operations queue and run on
  * an ACTIVE session (kept warm for the next one); a session idle for
  * idle_ms closes (0: as soon as the queue is empty); the cipher suite
@@ -69,6 +76,15 @@ struct eng_bmc_config {
 	uint8_t		 nsuites;	/* 0: {17, 3} */
 	uint8_t		 max_sessions;	/* 0: VCM_BMC_SESSIONS_DEFAULT */
 	uint32_t	 quirks;	/* ENG_Q_* */
+	/*
+	 * The operator's quirk override (quirks.h syntax, e.g.
+	 * "+nochecksum,sessions=1"), "" for none. Applied from the first
+	 * session on, and again on top of the vendor table's profile once
+	 * Get Device ID has answered (eng_quirks_apply). One that does not
+	 * parse makes eng_bmc_add() fail with VCM_EINVAL or VCM_ERANGE and
+	 * log the parser's reason (eng_quirk_override_invalid).
+	 */
+	char		 quirks_override[VCM_ENG_QUIRK_SPEC_MAX + 1];
 };
 
 /* ---- Messages --------------------------------------------------------- */

@@ -512,3 +512,83 @@ eng_quirks_override(struct eng_quirk_profile *p, const char *spec,
 	}
 	return 0;
 }
+
+/* ---- What a BMC runs with -------------------------------------------- */
+
+int
+eng_quirks_apply(const struct eng_quirk_profile *table, uint32_t base_quirks,
+    uint8_t base_max_sessions, const uint8_t *base_suites,
+    uint8_t base_nsuites, const char *override, struct eng_quirk_effect *out,
+    char *err, size_t errlen)
+{
+	struct eng_quirk_profile p, ov;
+	struct eng_quirk_effect r;
+	uint8_t m, k;
+	int rc;
+
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if (table == NULL || out == NULL ||
+	    base_nsuites > VCM_ENG_SUITES_MAX ||
+	    (base_nsuites > 0 && base_suites == NULL) ||
+	    base_max_sessions > VCM_BMC_SESSIONS_MAX) {
+		set_err(err, errlen, "bad arguments");
+		return VCM_EINVAL;
+	}
+	memset(&r, 0, sizeof(r));
+	p = *table;
+	p.quirks |= base_quirks;
+	/*
+	 * The override applied to an empty profile says which keys the
+	 * operator set (sessions=, suites= or cs17only): those win over the
+	 * table and the config; the parser alone cannot tell.
+	 */
+	memset(&ov, 0, sizeof(ov));
+	if (override != NULL && override[0] != '\0') {
+		if ((rc = eng_quirks_override(&ov, override, err,
+		    errlen)) != 0)
+			return rc;
+		if ((rc = eng_quirks_override(&p, override, err,
+		    errlen)) != 0)
+			return rc;
+	}
+	r.quirks = p.quirks;
+	r.sol_flags = eng_quirks_sol_flags(r.quirks);
+
+	if (ov.max_sessions != 0)
+		r.max_sessions = ov.max_sessions;
+	else {
+		r.max_sessions = base_max_sessions != 0 ? base_max_sessions :
+		    VCM_BMC_SESSIONS_DEFAULT;
+		if (table->max_sessions != 0 &&
+		    table->max_sessions < r.max_sessions)
+			r.max_sessions = table->max_sessions;
+	}
+
+	if (ov.nsuites != 0) {
+		memcpy(r.suites, ov.suites, ov.nsuites);
+		r.nsuites = ov.nsuites;
+	} else if (base_nsuites != 0) {
+		memcpy(r.suites, base_suites, base_nsuites);
+		r.nsuites = base_nsuites;
+	} else if (table->nsuites != 0 &&
+	    table->nsuites <= VCM_ENG_SUITES_MAX) {
+		memcpy(r.suites, table->suites, table->nsuites);
+		r.nsuites = table->nsuites;
+	} else {
+		r.suites[0] = 17;
+		r.suites[1] = 3;
+		r.nsuites = 2;
+	}
+	if (r.quirks & ENG_Q_CS17ONLY) {
+		/* Never fall back: whatever the config listed, 17 alone. */
+		for (m = 0, k = 0; m < r.nsuites; m++)
+			if (r.suites[m] == 17)
+				r.suites[k++] = 17;
+		if (k == 0)
+			r.suites[k++] = 17;
+		r.nsuites = k;
+	}
+	*out = r;
+	return 0;
+}

@@ -18,10 +18,14 @@
  * Not every flag is read by the engine yet: each says so below, and
  * eng_quirk_table[].used says it in code, so nothing pretends.
  *
- * Wiring (not done here): the engine looks the BMC up after Get Device
- * ID, applies the operator's override on top, and passes quirks to the
- * session (eng_config.quirks), eng_quirks_sol_flags() to the console
- * (eng_console_config.sol_flags), max_sessions and suites to the BMC.
+ * Wiring (engine.c): after a BMC's first session is established the
+ * engine asks Get Device ID once, looks the profile up, and
+ * eng_quirks_apply() merges it with the caller's eng_bmc_config and the
+ * operator's override (which also applies before the answer, from the
+ * first session on): quirks go to later sessions (eng_config.quirks),
+ * eng_quirks_sol_flags() to the console (eng_console_config.sol_flags),
+ * max_sessions and suites to the BMC. The match is logged as
+ * "vendor_profile".
  */
 #ifndef ENGINE_QUIRKS_H
 #define ENGINE_QUIRKS_H
@@ -215,6 +219,38 @@ int		 eng_quirks_lookup(uint32_t iana, uint16_t product,
  */
 int		 eng_quirks_override(struct eng_quirk_profile *p,
 		    const char *spec, char *err, size_t errlen);
+
+/*
+ * What a BMC runs with. Built by eng_quirks_apply() from, in order:
+ *	- the table's profile (eng_quirks_lookup; the empty default before
+ *	  Get Device ID has answered),
+ *	- the caller's config: its quirks are added; its max_sessions (0:
+ *	  VCM_BMC_SESSIONS_DEFAULT) is capped by the profile's (a vendor
+ *	  cap is a firmware limit, not a preference); its suites (nsuites >
+ *	  0) replace the profile's order,
+ *	- the operator's override (eng_quirks_override) on top of both:
+ *	  its sessions= and suites= win over everything.
+ * A result with cs17only never lists suite 3 (the flag's meaning: never
+ * fall back), and always lists 17.
+ */
+struct eng_quirk_effect {
+	uint32_t	 quirks;	/* ENG_Q_* */
+	uint32_t	 sol_flags;	/* eng_quirks_sol_flags(quirks) */
+	uint8_t		 max_sessions;	/* 1..VCM_BMC_SESSIONS_MAX */
+	uint8_t		 suites[VCM_ENG_SUITES_MAX];
+	uint8_t		 nsuites;	/* >= 1 */
+};
+
+/*
+ * Pure. override may be NULL or "" (none). base_suites may be NULL
+ * when base_nsuites is 0. Returns 0, or the parser's VCM_EINVAL /
+ * VCM_ERANGE (err says why; *out is then unchanged).
+ */
+int		 eng_quirks_apply(const struct eng_quirk_profile *table,
+		    uint32_t base_quirks, uint8_t base_max_sessions,
+		    const uint8_t *base_suites, uint8_t base_nsuites,
+		    const char *override, struct eng_quirk_effect *out,
+		    char *err, size_t errlen);
 
 /* "nochecksum,authcap" or "none"; unknown bits as "0x..". Returns the
  * length, or VCM_ENOSPC (buf then holds as much as fits, terminated). */

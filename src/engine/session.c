@@ -523,7 +523,18 @@ hs_timeout(struct eng_session *s, uint64_t now)
 		hs_send(s, now);
 		return;
 	}
-	/* RAKP1 or RAKP3: the BMC has moved on; start again. */
+	/*
+	 * RAKP3: the BMC made the session active when it took RAKP3, so a
+	 * lost RAKP4 followed by a new Open Session would leave that
+	 * session holding a slot until the BMC's idle kill (found with
+	 * bmcsim garbage=20%). Resend the same RAKP3 first: BMCs answer a
+	 * repeated one again (IPMI.md §1; bmcsim does).
+	 */
+	if (s->state == ENG_S_RAKP3 && s->hs_tries < VCM_ENG_RAKP3_TRIES) {
+		hs_send(s, now);
+		return;
+	}
+	/* RAKP1, or RAKP3 unanswered: the BMC has moved on; start again. */
 	if (s->restarts >= VCM_ENG_RESTARTS_MAX) {
 		fail(s, ENG_FAIL_UNREACHABLE, 0, 0);
 		return;

@@ -106,9 +106,11 @@ enum eng_drop {
 	ENG_DROP__COUNT
 };
 
-/* Quirk flags. Later they come from a vendor table keyed by the IANA
- * manufacturer and product id of Get Device ID, with a per-BMC override
- * (issue 5); the caller passes them in struct eng_config. */
+/* Quirk flags. The engine takes them from the vendor table (quirks.h)
+ * keyed by the IANA manufacturer and product id of Get Device ID, asked
+ * once after a BMC's first session is up, with the operator's per-BMC
+ * override on top (applied from the first session on); sessions opened
+ * after that get them here in struct eng_config. */
 /* Supermicro X9: wrong IPMI message checksums (FreeIPMI nochecksumcheck). */
 #define ENG_Q_NOCHECKSUM	0x00000001u
 /* Capability bits of Get Channel Auth Caps are wrong (FreeIPMI authcap):

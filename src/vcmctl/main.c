@@ -6,7 +6,7 @@
  *
  *	vcmctl ipmi -H HOSTS -U USER (-P PASS | -E | -f FILE) [-C 17|3]
  *	    [-p PORT] [-L PRIV] [--timeout MS] [--fanout N] [--repeat N]
- *	    COMMAND
+ *	    [--sessions N] [--quirks SPEC] COMMAND
  *	vcmctl ipmi -H ONE_HOST ... [--sol-seconds N] [--sol-policy P]
  *	    sol activate
  *
@@ -34,6 +34,7 @@
 #include "vcm/wipe.h"
 #include "ipmi/defs.h"
 #include "engine/engine.h"
+#include "engine/quirks.h"
 #include "vcmctl/hostrange.h"
 
 #define CTL_EXIT_FAIL	1
@@ -63,13 +64,34 @@ struct ctl {
 	struct sol		*sol;		/* sol activate, else NULL */
 };
 
+/* Every quirk flag's override name, for the usage text. */
+static const char *
+quirk_names(void)
+{
+	static char buf[512];
+	size_t i, off = 0;
+	int n;
+
+	if (buf[0] != '\0')
+		return buf;
+	for (i = 0; i < eng_quirk_count; i++) {
+		n = snprintf(buf + off, sizeof(buf) - off, "%s%s",
+		    i ? (i % 5 ? ", " : ",\n           ") : "",
+		    eng_quirk_table[i].name);
+		if (n < 0 || (size_t)n >= sizeof(buf) - off)
+			break;
+		off += (size_t)n;
+	}
+	return buf;
+}
+
 static void
 usage(FILE *f)
 {
 	fprintf(f,
 "usage: vcmctl ipmi -H HOSTS -U USER (-P PASS | -E | -f FILE) [-C 17|3]\n"
 "           [-p PORT] [-L user|operator|admin] [--timeout MS] [--fanout N]\n"
-"           [--repeat N] COMMAND\n"
+"           [--repeat N] [--sessions N] [--quirks SPEC] COMMAND\n"
 "\n"
 "  HOSTS    127.0.0.5 | a,b,c | 127.20.[0-3].[1-250] | host:port (IPv4 only)\n"
 "  COMMAND  power status|on|off|cycle|reset|soft\n"
@@ -78,12 +100,19 @@ usage(FILE *f)
 "           sol activate               (one host; ~. ends, ~B break, ~~ a ~)\n"
 "  -E       password from IPMI_PASSWORD;  -f FILE: its first line\n"
 "  -P       password on the command line (visible to other users)\n"
+"  --sessions N  sessions per BMC at once (default %d; a vendor's cap\n"
+"           from the quirk table still applies)\n"
+"  --quirks SPEC  per-BMC quirk override on top of the vendor table,\n"
+"           e.g. +nochecksum,-authcap,cs17only,sessions=1,suites=17:3\n"
+"           (none first clears the table's flags); names:\n"
+"           %s\n"
 "  sol activate: --sol-policy take|refuse (a stale SOL; default take)\n"
 "           --sol-seconds N: end cleanly after N s (tests; stdin may end\n"
 "           earlier); without it a non-terminal stdin ends the session\n"
 "           1 s after its EOF. Status lines go to stderr as [vcm: ...].\n"
 "\n"
-"Other vcmctl subcommands come with vcmd's API.\n");
+"Other vcmctl subcommands come with vcmd's API.\n",
+	    VCM_BMC_SESSIONS_DEFAULT, quirk_names());
 }
 
 static int
@@ -803,6 +832,24 @@ sol_run(struct ctl *c, uv_loop_t *loop, uint32_t seconds)
 	return rc;
 }
 
+/*
+ * A Close Session the BMC never confirmed may leave its slot taken
+ * until the BMC's idle timeout (Cisco IMC: 60 s): the next run could
+ * meet "no free session slot", so say why now.
+ */
+static void
+warn_unconfirmed(struct eng *e)
+{
+	struct eng_counters k;
+
+	eng_counters(e, &k);
+	if (k.close_unconfirmed > 0)
+		fprintf(stderr, "vcmctl: warning: %" PRIu64 " Close Session "
+		    "request(s) not confirmed by the BMC; their session "
+		    "slots may stay in use until the BMC's idle timeout\n",
+		    k.close_unconfirmed);
+}
+
 static int
 cmd_ipmi(int argc, char **argv)
 {
@@ -812,6 +859,8 @@ cmd_ipmi(int argc, char **argv)
 		{ "repeat", required_argument, NULL, 'R' },
 		{ "sol-seconds", required_argument, NULL, 'S' },
 		{ "sol-policy", required_argument, NULL, 'Y' },
+		{ "quirks", required_argument, NULL, 'Q' },
+		{ "sessions", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -820,8 +869,9 @@ cmd_ipmi(int argc, char **argv)
 	struct ctl c;
 	char pw[256], err[160];
 	const char *hosts = NULL, *user = NULL, *pwfile = NULL, *env;
-	const char *bind = "0.0.0.0";
+	const char *bind = "0.0.0.0", *quirks = NULL;
 	unsigned long v, port = 0, suite = 0, priv = IPMI_PRIV_ADMIN;
+	unsigned long sessions = 0;
 	size_t i, pwlen;
 	int ch, have_pw = 0, r, n, sol = 0;
 	uint32_t sol_seconds = 0;
@@ -940,6 +990,17 @@ cmd_ipmi(int argc, char **argv)
 				return CTL_EXIT_USAGE;
 			}
 			break;
+		case 'Q':
+			quirks = optarg;
+			break;
+		case 'M':
+			if (parse_uint(optarg, 1, VCM_BMC_SESSIONS_MAX,
+			    &sessions) != 0) {
+				fprintf(stderr, "vcmctl: --sessions: 1-%d\n",
+				    VCM_BMC_SESSIONS_MAX);
+				return CTL_EXIT_USAGE;
+			}
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -963,6 +1024,20 @@ cmd_ipmi(int argc, char **argv)
 		usage(stderr);
 		vcm_wipe(pw, sizeof(pw));
 		return CTL_EXIT_USAGE;
+	}
+	if (quirks != NULL) {
+		struct eng_quirk_profile qp;
+		struct eng_quirk_effect qe;
+
+		/* The engine checks it too; here the operator gets the
+		 * parser's reason and a usage exit before any traffic. */
+		(void)eng_quirks_lookup(0, 0, &qp);
+		if (eng_quirks_apply(&qp, 0, 0, NULL, 0, quirks, &qe, err,
+		    sizeof(err)) != 0) {
+			fprintf(stderr, "vcmctl: --quirks: %s\n", err);
+			vcm_wipe(pw, sizeof(pw));
+			return CTL_EXIT_USAGE;
+		}
 	}
 	if (pwfile != NULL) {
 		if (read_password_file(pwfile, pw, sizeof(pw)) != 0)
@@ -1034,6 +1109,10 @@ cmd_ipmi(int argc, char **argv)
 	bc.password_len = (uint8_t)pwlen;
 	vcm_wipe(pw, sizeof(pw));
 	bc.priv = (uint8_t)priv;
+	bc.max_sessions = (uint8_t)sessions;
+	if (quirks != NULL)
+		(void)snprintf(bc.quirks_override,
+		    sizeof(bc.quirks_override), "%s", quirks);
 	if (suite != 0) {
 		bc.suites[0] = (uint8_t)suite;
 		bc.nsuites = 1;
@@ -1060,6 +1139,7 @@ cmd_ipmi(int argc, char **argv)
 		if (c.failed)
 			eng_stop(c.e);
 		(void)uv_run(&loop, UV_RUN_DEFAULT);
+		warn_unconfirmed(c.e);
 		eng_free(c.e);
 		(void)uv_loop_close(&loop);
 		free(c.st);
@@ -1068,6 +1148,7 @@ cmd_ipmi(int argc, char **argv)
 	}
 	round_start(&c);
 	(void)uv_run(&loop, UV_RUN_DEFAULT);
+	warn_unconfirmed(c.e);
 	eng_free(c.e);
 	(void)uv_loop_close(&loop);
 	free(c.st);

@@ -116,17 +116,25 @@ if ! bq_start --addrs $NET.0/24 --count 40 --user "$BQ_USER" \
 	not_ok "bmcsim starts with 40 BMCs"
 	exit 1
 fi
-lossy="#0 #1 #2 #3 #4 #5 #6"
+# ipmitool gives up a handshake after 4 Open Session restarts, so at
+# 30 % loss about a third of its runs fail whatever the BMC does (seen
+# with -vv: "Retry lanplus open session" x4). Its BMCs get 10 %: the
+# check is then about the simulator, not ipmitool's luck. Pings and
+# ipmipower (which retries each step) keep 30 %.
+lossy="#6"
 i=20
 while [ $i -le 39 ]; do lossy="$lossy #$i"; i=$((i + 1)); done
 for t in $lossy; do
 	# Lost handshake replies leave half-open slots: free them fast.
 	set -- "$@" "fault $t loss=30%" "set $t session-timeout=3s"
 done
+for t in "#0" "#1" "#2" "#3" "#4" "#5"; do
+	set -- "$@" "fault $t loss=10%" "set $t session-timeout=3s"
+done
 bq_ctl "$@" "fault #7 dup=50%" "fault #8 reorder=50%" "fault #9 garbage=30%" \
     "fault #10 delay=300ms" "set #9 session-timeout=3s" > "$BQ_DIR/set.out"
 rc=$?
-s0=$(bq_ctl "show #0" "show #7" "show #8" "show #9" "show #10" | grep '^vendor')
+s0=$(bq_ctl "show #6" "show #7" "show #8" "show #9" "show #10" | grep '^vendor')
 if [ $rc -eq 0 ] && echo "$s0" | sed -n 1p | grep -q ' loss=300 ' &&
     echo "$s0" | sed -n 2p | grep -q ' dup=500 ' &&
     echo "$s0" | sed -n 3p | grep -q ' reorder=500 ' &&
@@ -140,12 +148,14 @@ else
 	not_ok "faults set through the control socket show in 'show'"
 fi
 
-# ipmitool under 30 % reply loss, one run on each of six BMCs at once,
+# ipmitool under 10 % reply loss, one run on each of six BMCs at once,
 # in the background while the other checks run. A lost Close Session
 # reply costs ipmitool 1+2+...+5 s of retries (the BMC has already
-# closed the session and drops the retries), hence -R 5 and 45 s.
+# closed the session and drops the retries), hence -R 5. Each of its six
+# steps may take that long in an unlucky run, so 100 s is the bound for
+# "hung"; a typical run ends in a few seconds.
 for k in 0 1 2 3 4 5; do
-	timeout 45 ipmitool -I lanplus -C 17 -H "$NET.$((k + 1))" \
+	timeout 100 ipmitool -I lanplus -C 17 -H "$NET.$((k + 1))" \
 	    -p "$BQ_PORT" -U "$BQ_USER" -P "$BQ_PASSWORD" -N 1 -R 5 \
 	    power status > "$BQ_DIR/loss.$k" 2>&1 &
 	eval "lp_$k=$!"
@@ -271,8 +281,9 @@ else
 	    "vs $dp ms)"
 fi
 
-# Dark for 3 s: nothing answers, then everything does again.
-bq_ctl "dark #12 3s" > /dev/null
+# Dark for 6 s: nothing answers, then everything does again (the
+# probes take up to ~3.5 s; the margin keeps a loaded machine honest).
+bq_ctl "dark #12 6s" > /dev/null
 t0=$(ms)
 sd=$(bq_ctl "show #12" | grep '^vendor')
 od=$(timeout 10 ipmitool -I lanplus -C 17 -H $NET.13 -p "$BQ_PORT" \
@@ -281,23 +292,23 @@ rc=$?
 r=$(udp $NET.13 ping 5 0.3)
 t1=$(ms)
 if [ $rc -ne 0 ] && [ $rc -ne 124 ] && [ "$(field replies "$r")" = 0 ] &&
-    echo "$sd" | grep -q 'dark=yes' && [ $((t1 - t0)) -lt 3000 ]; then
-	ok "dark 3s: show says dark=yes, ipmitool fails, 0 of 5 pings answered"
+    echo "$sd" | grep -q 'dark=yes' && [ $((t1 - t0)) -lt 6000 ]; then
+	ok "dark 6s: show says dark=yes, ipmitool fails, 0 of 5 pings answered"
 else
 	echo "$od" | sed 's/^/# /'
-	not_ok "dark 3s: no answers (ipmitool exit $rc, $r, ${sd##* }," \
+	not_ok "dark 6s: no answers (ipmitool exit $rc, $r, ${sd##* }," \
 	    "$((t1 - t0)) ms)"
 fi
-sleep $(((3000 - (t1 - t0)) / 1000 + 1))
+sleep $(((6000 - (t1 - t0)) / 1000 + 1))
 od=$(bq_ipmitool $NET.13 power status 2>&1)
 r=$(udp $NET.13 ping 5 0.3)
 sd=$(bq_ctl "show #12" | grep '^vendor')
 if echo "$od" | grep -q 'Chassis Power is on' && [ "$(field pongs "$r")" = 5 ] &&
     echo "$sd" | grep -q 'dark=no'; then
-	ok "dark 3s: after the period ipmitool works and 5 of 5 pings answered"
+	ok "dark 6s: after the period ipmitool works and 5 of 5 pings answered"
 else
 	echo "$od" | sed 's/^/# /'
-	not_ok "dark 3s: works again after the period ($r, ${sd##* })"
+	not_ok "dark 6s: works again after the period ($r, ${sd##* })"
 fi
 
 # Amplification: hostile input gets nothing back; valid input at most
@@ -338,11 +349,11 @@ for k in 0 1 2 3 4 5; do
 done
 retried=$(cat "$BQ_DIR"/loss.* | grep -c 'Close Session command failed\|no response')
 if [ $good -ge 4 ] && [ $hung -eq 0 ]; then
-	ok "loss=30%: ipmitool (retrying) gets power status on $good of 6" \
+	ok "loss=10%: ipmitool (retrying) gets power status on $good of 6" \
 	    "BMCs ($retried lost-reply messages)"
 else
 	cat "$BQ_DIR"/loss.* | sort | uniq -c | sed 's/^/# /'
-	not_ok "loss=30%: ipmitool gets power status on ≥ 4 of 6 ($good," \
+	not_ok "loss=10%: ipmitool gets power status on ≥ 4 of 6 ($good," \
 	    "$hung hung)"
 fi
 

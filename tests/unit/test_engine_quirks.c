@@ -386,6 +386,90 @@ sol_flags(void)
 	CHECK_INT(eng_quirks_sol_flags(ENG_Q_KNOWN & ~ENG_Q_SOLSEQBUMP), 0);
 }
 
+/* eng_quirks_apply: table, then the config, then the override. */
+static void
+apply(void)
+{
+	struct eng_quirk_profile t;
+	struct eng_quirk_effect r, keep;
+	const uint8_t c3[1] = { 3 }, c17_3[2] = { 17, 3 };
+	char err[160];
+
+	/* Default profile, nothing given: {17, 3}, the default budget. */
+	eng_quirks_lookup(0, 0, &t);
+	REQUIRE(eng_quirks_apply(&t, 0, 0, NULL, 0, NULL, &r, err,
+	    sizeof(err)) == 0);
+	CHECK_INT(r.quirks, 0);
+	CHECK_INT(r.sol_flags, 0);
+	CHECK_INT(r.max_sessions, VCM_BMC_SESSIONS_DEFAULT);
+	CHECK_INT(r.nsuites, 2);
+	CHECK_INT(r.suites[0], 17);
+	CHECK_INT(r.suites[1], 3);
+
+	/* Cisco's cap (2) caps a larger config, not a smaller one. */
+	CHECK_INT(eng_quirks_lookup(5771, 0x65, &t), ENG_QUIRK_MATCH_VENDOR);
+	REQUIRE(eng_quirks_apply(&t, 0, 6, NULL, 0, "", &r, err,
+	    sizeof(err)) == 0);
+	CHECK_INT(r.max_sessions, 2);
+	CHECK(r.quirks & ENG_Q_CLOSELOST);
+	REQUIRE(eng_quirks_apply(&t, 0, 1, NULL, 0, NULL, &r, err,
+	    sizeof(err)) == 0);
+	CHECK_INT(r.max_sessions, 1);
+	/* The operator's sessions= wins over the vendor cap. */
+	REQUIRE(eng_quirks_apply(&t, 0, 0, NULL, 0, "sessions=4", &r, err,
+	    sizeof(err)) == 0);
+	CHECK_INT(r.max_sessions, 4);
+	/* And -closelost removes the table's flag. */
+	REQUIRE(eng_quirks_apply(&t, 0, 0, NULL, 0, "-closelost", &r, err,
+	    sizeof(err)) == 0);
+	CHECK_INT(r.quirks, 0);
+	CHECK_INT(r.max_sessions, 2);
+
+	/* Config quirks are added to the table's; SOL flags follow. */
+	CHECK_INT(eng_quirks_lookup(343, 2818, &t), ENG_QUIRK_MATCH_EXACT);
+	REQUIRE(eng_quirks_apply(&t, ENG_Q_NOCHECKSUM, 0, NULL, 0, NULL, &r,
+	    err, sizeof(err)) == 0);
+	CHECK(r.quirks & ENG_Q_NOCHECKSUM);
+	CHECK(r.quirks & ENG_Q_SOLSEQBUMP);
+	CHECK_INT(r.sol_flags, IPMI_SOL_TX_F_SEQBUMP);
+	REQUIRE(eng_quirks_apply(&t, 0, 0, NULL, 0, "-solseqbump", &r, err,
+	    sizeof(err)) == 0);
+	CHECK_INT(r.sol_flags, 0);
+
+	/* The config's suites replace the default order ... */
+	eng_quirks_lookup(0, 0, &t);
+	REQUIRE(eng_quirks_apply(&t, 0, 0, c3, 1, NULL, &r, err,
+	    sizeof(err)) == 0);
+	CHECK_INT(r.nsuites, 1);
+	CHECK_INT(r.suites[0], 3);
+	/* ... the override's win over the config's ... */
+	REQUIRE(eng_quirks_apply(&t, 0, 0, c3, 1, "suites=17:3", &r, err,
+	    sizeof(err)) == 0);
+	CHECK_INT(r.nsuites, 2);
+	CHECK_INT(r.suites[0], 17);
+	/* ... and cs17only, from anywhere, never keeps suite 3. */
+	REQUIRE(eng_quirks_apply(&t, 0, 0, c17_3, 2, "cs17only", &r, err,
+	    sizeof(err)) == 0);
+	CHECK_INT(r.nsuites, 1);
+	CHECK_INT(r.suites[0], 17);
+	REQUIRE(eng_quirks_apply(&t, ENG_Q_CS17ONLY, 0, c3, 1, NULL, &r, err,
+	    sizeof(err)) == 0);
+	CHECK_INT(r.nsuites, 1);
+	CHECK_INT(r.suites[0], 17);
+
+	/* A bad override: an error naming it, *out untouched. */
+	memset(&r, 0xa5, sizeof(r));
+	keep = r;
+	CHECK_INT(eng_quirks_apply(&t, 0, 0, NULL, 0, "+bogus", &r, err,
+	    sizeof(err)), VCM_EINVAL);
+	CHECK(strstr(err, "bogus") != NULL);
+	CHECK(memcmp(&r, &keep, sizeof(r)) == 0);
+	CHECK_INT(eng_quirks_apply(&t, 0, 0, NULL, 0, "sessions=99", &r, err,
+	    sizeof(err)), VCM_ERANGE);
+	CHECK_INT(eng_quirks_apply(&t, 0, VCM_BMC_SESSIONS_MAX + 1, NULL, 0,
+	    NULL, &r, err, sizeof(err)), VCM_EINVAL);
+}
+
 static const struct test_case tests[] = {
 	{ "flag table: distinct bits, unique names and aliases", flag_table },
 	{ "profile table: well formed, unique keys", profile_table_sane },
@@ -395,6 +479,7 @@ static const struct test_case tests[] = {
 	{ "override: bad specs named, profile untouched", override_bad },
 	{ "format and the format/override round trip", format },
 	{ "SOL send flags", sol_flags },
+	{ "apply: table, config, override", apply },
 };
 
 TEST_MAIN(tests)

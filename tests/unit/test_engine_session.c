@@ -51,6 +51,7 @@ struct bmc {
 	int		 wrong_password;
 	int		 dark;
 	int		 drop_rakp2;
+	int		 drop_rakp4;
 	int		 no_close_reply;
 	int		 hold;		/* record session requests, answer none */
 	int		 bad_checksum;
@@ -402,6 +403,10 @@ bmc_rakp3(const uint8_t *pl, size_t n)
 	ipmi_seqwin_out_init(&H.b.out);
 	ipmi_seqwin_init(&H.b.in);
 	vbuf_wr_init(&w, out, sizeof(out));
+	if (H.b.drop_rakp4 > 0) {
+		H.b.drop_rakp4--;
+		return;
+	}
 	if (ipmi_rakp4_encode(&w, &r4) == 0)
 		bmc_presession(IPMI_PAYLOAD_RAKP4, out, w.len);
 }
@@ -869,6 +874,20 @@ lost_rakp2_restarts(void)
 	for (i = 0; i < H.nlog; i++)
 		CHECK_INT(H.log[i].type, want[i]);
 	CHECK_INT(H.log[3].t - H.log[2].t, VCM_ENG_RETRY_MS);
+}
+
+/* A lost RAKP4: the same RAKP3 again, no new Open Session (that would
+ * leave the session the BMC activated on RAKP3 holding a slot). */
+static void
+lost_rakp4_resends_rakp3(void)
+{
+	setup();
+	H.b.drop_rakp4 = 1;
+	connect();
+	REQUIRE(H.s.state == ENG_S_ACTIVE);
+	CHECK_INT(H.s.stats.restarts, 0);
+	CHECK_INT(H.b.n_open, 1);
+	CHECK_INT(H.b.n_rakp3, 2);
 }
 
 /* Sends a user request; returns its rqSeq as the BMC saw it (hold mode). */
@@ -1368,6 +1387,7 @@ static const struct test_case tests[] = {
 	    dark_bmc },
 	{ "RAKP2 always lost: restarts bounded", dark_after_open },
 	{ "lost RAKP2: restart from Open Session", lost_rakp2_restarts },
+	{ "lost RAKP4: RAKP3 resent, no restart", lost_rakp4_resends_rakp3 },
 	{ "requests: response matched", request_response },
 	{ "reply with wrong rqSeq/cmd/netfn dropped", reply_mismatch_dropped },
 	{ "tampered and replayed packets dropped", tampered_and_replayed },

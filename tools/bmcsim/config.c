@@ -521,7 +521,7 @@ enum {
 	K_OUTPUT = 1u << 6, K_FLOOD = 1u << 7, K_QUIRKS = 1u << 8,
 	K_LOSS = 1u << 9, K_DUP = 1u << 10, K_REORDER = 1u << 11,
 	K_GARBAGE = 1u << 12, K_DELAY = 1u << 13, K_INSECURE = 1u << 14,
-	K_ADDRS = 1u << 15, K_COUNT = 1u << 16,
+	K_ADDRS = 1u << 15, K_COUNT = 1u << 16, K_STAMP = 1u << 17,
 };
 
 static const struct {
@@ -535,7 +535,7 @@ static const struct {
 	{ "quirks", K_QUIRKS }, { "loss", K_LOSS }, { "dup", K_DUP },
 	{ "reorder", K_REORDER }, { "garbage", K_GARBAGE },
 	{ "delay", K_DELAY }, { "insecure", K_INSECURE },
-	{ "addrs", K_ADDRS }, { "count", K_COUNT },
+	{ "addrs", K_ADDRS }, { "count", K_COUNT }, { "stamp", K_STAMP },
 };
 
 struct cfg_parse {
@@ -706,6 +706,11 @@ apply_keys(struct cfg_parse *cp, struct sim_profile *p, char **tok,
 				return line_err(cp, VCM_EINVAL,
 				    "flood must be on or off");
 			p->flood = on;
+		} else if (KEY("stamp")) {
+			if (sim_parse_onoff(val, &on) != 0)
+				return line_err(cp, VCM_EINVAL,
+				    "stamp must be on or off");
+			p->stamp = on;
 		} else if (KEY("quirks")) {
 			if ((rc = sim_quirks_parse(val, strlen(val), &n, msg,
 			    sizeof(msg))) != 0)

@@ -287,6 +287,16 @@ apply(struct reply *r, struct bmc *b, const struct ctl_cmd *cmd)
 			host_set_flood(&b->host, cmd->flood, sim_now(b->sim));
 			sim_busy(b);
 		}
+		/* Stamp lines are a kind of flood: on starts it, off ends
+		 * it only when it is the stamp kind that runs. */
+		if (cmd->set_mask & CTL_SET_STAMP) {
+			if (cmd->stamp)
+				host_set_flood(&b->host, HOST_FLOOD_STAMP,
+				    sim_now(b->sim));
+			else if (b->host.flood == HOST_FLOOD_STAMP)
+				host_set_flood(&b->host, 0, sim_now(b->sim));
+			sim_busy(b);
+		}
 		break;
 	default:
 		break;

@@ -31,7 +31,7 @@ const char *const ctl_help[] = {
 	    "serial output, C escapes \\r \\n \\t \\\\ \\e \\xHH",
 	"serial-rx <target>            what the host received (escaped)",
 	"set <target> [session-timeout=D] [sol-retry=D] [sol-retries=N] "
-	    "[output=N] [flood=on|off]",
+	    "[output=N] [flood=on|off] [stamp=on|off]",
 	"quit                          close this connection",
 	"<target>: 127.a.b.c, #N (fleet index from 0) or all; "
 	    "R: per mille or N.N%; D: 500ms, 2s, 1m (bare = ms)",
@@ -55,7 +55,7 @@ static const struct {
 	{ "inject", CTL_INJECT, "inject <target> <string>" },
 	{ "serial-rx", CTL_SERIAL_RX, "serial-rx <target>" },
 	{ "set", CTL_SET, "set <target> session-timeout=D sol-retry=D "
-	    "sol-retries=N output=N flood=on|off (any of them)" },
+	    "sol-retries=N output=N flood=on|off stamp=on|off (any of them)" },
 	{ "quit", CTL_QUIT, "quit" },
 };
 #define NVERBS	(sizeof(verbs) / sizeof(verbs[0]))
@@ -388,10 +388,12 @@ parse_set(const struct words *wd, struct ctl_cmd *c, char *err,
 			bit = CTL_SET_OUTPUT;
 		else if (strcmp(key, "flood") == 0)
 			bit = CTL_SET_FLOOD;
+		else if (strcmp(key, "stamp") == 0)
+			bit = CTL_SET_STAMP;
 		else {
 			set_err(err, errlen, "set: unknown key \"%s\" "
 			    "(session-timeout, sol-retry, sol-retries, "
-			    "output, flood)", key);
+			    "output, flood, stamp)", key);
 			return VCM_EINVAL;
 		}
 		if (c->set_mask & bit) {
@@ -436,6 +438,11 @@ parse_set(const struct words *wd, struct ctl_cmd *c, char *err,
 		case CTL_SET_FLOOD:
 			if ((rc = sim_parse_onoff(val, &c->flood)) != 0)
 				set_err(err, errlen, "set: flood must be on "
+				    "or off");
+			break;
+		case CTL_SET_STAMP:
+			if ((rc = sim_parse_onoff(val, &c->stamp)) != 0)
+				set_err(err, errlen, "set: stamp must be on "
 				    "or off");
 			break;
 		}

@@ -14,7 +14,7 @@
  *	power <target> on|off|cycle|reset|soft
  *	inject <target> <C-escaped string to end of line>
  *	set <target> [session-timeout=D] [sol-retry=D] [sol-retries=N]
- *	    [output=N] [flood=on|off]
+ *	    [output=N] [flood=on|off] [stamp=on|off]
  *
  * <target> is a dotted 127.x.y.z address, a fleet index "#N" (from 0,
  * as `list` numbers them) or "all". Pure: no I/O, no allocation.
@@ -87,6 +87,7 @@ enum ctl_power {
 #define CTL_SET_SOL_RETRIES	0x04
 #define CTL_SET_OUTPUT		0x08
 #define CTL_SET_FLOOD		0x10
+#define CTL_SET_STAMP		0x20
 
 struct ctl_cmd {
 	enum ctl_verb		verb;
@@ -117,6 +118,7 @@ struct ctl_cmd {
 	uint8_t			sol_retries;
 	uint32_t		output_bps;
 	uint8_t			flood;
+	uint8_t			stamp;
 };
 
 /*

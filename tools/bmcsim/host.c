@@ -338,6 +338,26 @@ host_script_start(struct host *h, uint8_t seg, uint64_t due)
 	h->due = due + host_segs[seg].steps[0].delay_ms;
 }
 
+/*
+ * Where a host starts in its line. Plain flood lines start at their
+ * beginning; stamp lines start at a point derived from the host name,
+ * so the hosts of a fleet, started in the same instant, do not all
+ * finish a line in the same tick (real consoles are not phase-locked;
+ * a fleet that is would turn a benchmark's steady load into bursts).
+ */
+static uint16_t
+flood_start(const struct host *h)
+{
+	uint32_t x = 2166136261u;	/* FNV-1a */
+	const char *p;
+
+	if (h->flood != HOST_FLOOD_STAMP)
+		return 0;
+	for (p = h->hostname; *p != '\0'; p++)
+		x = (x ^ (uint8_t)*p) * 16777619u;
+	return (uint16_t)(x % HOST_STAMP_LINE_LEN);
+}
+
 /* Starts a boot at time t (power on, reset or the end of a cycle). */
 static void
 host_boot(struct host *h, uint64_t t, int reset)
@@ -353,7 +373,7 @@ host_boot(struct host *h, uint64_t t, int reset)
 	if (h->flood) {
 		h->state = HOST_FLOOD;
 		h->flood_line = 0;
-		h->off = 0;
+		h->off = flood_start(h);
 		return;
 	}
 	h->state = HOST_BOOTING;
@@ -465,13 +485,19 @@ host_login_prompt(struct host *h)
 void
 host_set_flood(struct host *h, int on, uint64_t now)
 {
-	h->flood = on != 0;
+	uint8_t was = h->flood;
+
+	h->flood = on == HOST_FLOOD_STAMP ? HOST_FLOOD_STAMP : on != 0;
 	if (!host_is_on(h) || h->state == HOST_SHUTDOWN)
 		return;
-	if (h->flood && h->state != HOST_FLOOD) {
+	if (h->flood && h->state == HOST_FLOOD && h->flood != was) {
+		/* Switching line kinds: start the new kind on a line. */
+		out_str(h, "\r\n");
+		h->off = 0;
+	} else if (h->flood && h->state != HOST_FLOOD) {
 		h->state = HOST_FLOOD;
 		h->flood_line = 0;
-		h->off = 0;
+		h->off = flood_start(h);
 	} else if (!h->flood && h->state == HOST_FLOOD) {
 		/* The prompt starts on a new line after the cut one. */
 		h->off = 0;
@@ -597,12 +623,18 @@ host_tick(struct host *h, uint64_t now, uint8_t *out, size_t cap,
 		} else if (h->state == HOST_FLOOD) {
 			if (room == 0)
 				break;
-			blen = (size_t)snprintf(buf, sizeof(buf),
-			    "%s flood %08u ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			    "abcdefghijklmnopqrstuvwxyz0123456789\r\n",
-			    h->hostname, (unsigned)h->flood_line);
-			if (blen >= sizeof(buf))
-				blen = sizeof(buf) - 1;
+			if (h->flood == HOST_FLOOD_STAMP) {
+				/* Constant text: no formatting per tick. */
+				blen = HOST_STAMP_LINE_LEN;
+				memcpy(buf, HOST_STAMP_LINE, blen);
+			} else {
+				blen = (size_t)snprintf(buf, sizeof(buf),
+				    "%s flood %08u ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				    "abcdefghijklmnopqrstuvwxyz0123456789\r\n",
+				    h->hostname, (unsigned)h->flood_line);
+				if (blen >= sizeof(buf))
+					blen = sizeof(buf) - 1;
+			}
 			n = blen - h->off < room ? blen - h->off : room;
 			memcpy(out + len, buf + h->off, n);
 			h->off += (uint16_t)n;
@@ -958,7 +990,7 @@ host_init(struct host *h, const char *hostname, uint32_t bps, int flood,
 		return VCM_ERANGE;
 	memcpy(h->hostname, hostname, n + 1);
 	h->bps = bps != 0 ? bps : HOST_BPS_DEFAULT;
-	h->flood = flood != 0;
+	h->flood = flood == HOST_FLOOD_STAMP ? HOST_FLOOD_STAMP : flood != 0;
 	h->last_ms = now;
 	h->boot_ms = now;
 	h->state = HOST_OFF;
@@ -966,6 +998,7 @@ host_init(struct host *h, const char *hostname, uint32_t bps, int flood,
 	if (powered_on) {
 		/* Booted while nobody watched: quiet at the prompt. */
 		h->state = h->flood ? HOST_FLOOD : HOST_LOGIN;
+		h->off = h->flood ? flood_start(h) : 0;
 	}
 	return 0;
 }

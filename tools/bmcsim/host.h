@@ -54,6 +54,19 @@
 /* Least wait between paced ticks: batches output into SOL-sized
  * chunks instead of waking once per byte. */
 #define HOST_TICK_MS		10
+/*
+ * Stamp mode (flood value HOST_FLOOD_STAMP): instead of the numbered
+ * flood lines the host prints HOST_STAMP_LINE over and over. The host has
+ * no clock, so the digits are placeholders; the BMC's SOL code writes the
+ * CLOCK_MONOTONIC time into them when it puts the line into a packet
+ * (solsrv.c), which is what latency benchmarks measure from.
+ */
+#define HOST_FLOOD_STAMP	2
+#define HOST_STAMP_DIGITS	19	/* a uint64 of nanoseconds, zero-padded */
+#define HOST_STAMP_FILL		'?'
+#define HOST_STAMP_LINE		"t=???????????????????\r\n"
+#define HOST_STAMP_LINE_LEN	(sizeof(HOST_STAMP_LINE) - 1)
+
 /* Power cycle: off this long, then on (IPMI 28.3 asks for >= 1 s). */
 #define HOST_CYCLE_MS		1000
 
@@ -93,7 +106,7 @@ struct host {
 	uint8_t		state;		/* enum host_state */
 	uint8_t		seg;		/* script segment (host.c) */
 	uint8_t		step;		/* step within the segment */
-	uint8_t		flood;		/* flood mode configured */
+	uint8_t		flood;		/* flood mode: 0, 1, HOST_FLOOD_STAMP */
 	uint8_t		boot_dev;	/* IPMI_BOOT_DEV_* for next boot */
 	uint8_t		boot_persist;	/* boot_dev applies to every boot */
 	uint8_t		cur_dev;	/* device of the current boot */
@@ -136,8 +149,9 @@ int		host_set_boot_device(struct host *, uint8_t, int);
 /* The boot device still set, for Get System Boot Options. */
 void		host_get_boot_device(const struct host *, uint8_t *, int *);
 
-/* Turns flood mode on or off at run time; a running host follows now
- * (off: back to a fresh login prompt). */
+/* Turns flood mode on (1, or HOST_FLOOD_STAMP for stamp lines) or off
+ * (0) at run time; a running host follows now (off: back to a fresh
+ * login prompt). */
 void		host_set_flood(struct host *, int, uint64_t);
 
 /*

@@ -77,8 +77,8 @@ sim_bmc_init(struct sim *sim, struct bmc *b, uint32_t index, uint32_t addr,
 	b->netmask = 0xff000000;		/* loopback is a /8 */
 	sim_random_bytes(b->guid, sizeof(b->guid));
 	snprintf(host, sizeof(host), "server-%u", index + 1);
-	host_init(&b->host, host, prof->output_bps, prof->flood,
-	    uv_now(sim->loop), 1);
+	host_init(&b->host, host, prof->output_bps,
+	    prof->stamp ? HOST_FLOOD_STAMP : prof->flood, uv_now(sim->loop), 1);
 }
 
 static void tick_cb(uv_timer_t *);

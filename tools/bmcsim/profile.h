@@ -68,6 +68,7 @@ struct sim_profile {
 	uint8_t			sol_retries;
 	uint32_t		output_bps;	/* host serial output rate, bytes/s */
 	uint8_t			flood;		/* host prints without pause */
+	uint8_t			stamp;		/* flood with time-stamp lines */
 	uint32_t		quirks;		/* enum sim_quirk */
 	struct sim_faults	faults;
 };

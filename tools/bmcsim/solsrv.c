@@ -8,6 +8,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "vcm/err.h"
 #include "ipmi/rmcpplus.h"
@@ -71,6 +72,53 @@ sim_sol_session_gone(struct bmc *b, struct sim_session *s)
 		sim_sol_deactivate(b);
 }
 
+/*
+ * Stamp mode: how much of the queue's first n bytes to send. Only whole
+ * lines, so that no placeholder is split over two packets and each one
+ * is stamped when its packet is built; 0 while the first line is still
+ * incomplete. A queue without any line end in a full chunk (overrun
+ * debris) goes as it is.
+ */
+static size_t
+stamp_cut(const uint8_t *q, size_t n, size_t queued)
+{
+	size_t i;
+
+	for (i = n; i > 0; i--)
+		if (q[i - 1] == '\n')
+			return i;
+	return queued >= SIM_SOL_CHUNK ? n : 0;
+}
+
+/*
+ * Writes the send time into every whole placeholder of a packet: one
+ * CLOCK_MONOTONIC read per packet, system-wide, so a viewer in another
+ * process can subtract it from its own receive time.
+ */
+static void
+stamp_fill(uint8_t *p, size_t n)
+{
+	struct timespec ts;
+	uint64_t ns, v;
+	size_t i, k;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		return;
+	ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	for (i = 0; i + 2 + HOST_STAMP_DIGITS <= n; i++) {
+		if (p[i] != 't' || p[i + 1] != '=')
+			continue;
+		for (k = 0; k < HOST_STAMP_DIGITS; k++)
+			if (p[i + 2 + k] != HOST_STAMP_FILL)
+				break;
+		if (k < HOST_STAMP_DIGITS)
+			continue;
+		for (v = ns, k = HOST_STAMP_DIGITS; k > 0; k--, v /= 10)
+			p[i + 1 + k] = (uint8_t)('0' + v % 10);
+		i += 1 + HOST_STAMP_DIGITS;
+	}
+}
+
 /* Sends what is due: new data when nothing is outstanding, and the ACK. */
 static void
 flush(struct bmc *b, int resend)
@@ -79,8 +127,8 @@ flush(struct bmc *b, int resend)
 	struct sim_session *s = owner(b);
 	uint8_t pkt[IPMI_SOL_PKT_MAX];
 	struct ipmi_sol_pkt p;
-	size_t n;
-	int r;
+	size_t n = 0;
+	int r, stamp = b->host.flood == HOST_FLOOD_STAMP;
 
 	if (s == NULL)
 		return;
@@ -88,9 +136,15 @@ flush(struct bmc *b, int resend)
 	if (!resend && sol->tx.state == IPMI_SOL_TX_IDLE && sol->outq_len > 0) {
 		n = sol->outq_len < SIM_SOL_CHUNK ? sol->outq_len :
 		    SIM_SOL_CHUNK;
+		if (stamp)
+			n = stamp_cut(sol->outq, n, sol->outq_len);
+	}
+	if (n > 0) {
 		if ((r = ipmi_sol_tx_send(&sol->tx, n)) <= 0)
 			return;
 		memcpy(sol->inflight, sol->outq, n);
+		if (stamp)
+			stamp_fill(sol->inflight, n);
 		sol->inflight_len = (uint8_t)n;
 		memmove(sol->outq, sol->outq + n, sol->outq_len - n);
 		sol->outq_len = (uint16_t)(sol->outq_len - n);
