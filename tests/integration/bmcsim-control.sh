@@ -207,7 +207,7 @@ else
 fi
 
 # Errors: each names what was wrong; the connection stays usable.
-e=$(bq_ctl "frobnicate" "power #0 bounce" "show 10.0.0.1" "list #99" \
+e=$(bq_ctl "frobnicate" "power #0 bounce" "show 192.0.2.1" "list #99" \
     "quirk #0 nosuch on" "fault #0" "set #0 session-timeout=0" \
     "dark #0" "list #0 extra" 2>&1)
 n=$(echo "$e" | grep -c '^err ')

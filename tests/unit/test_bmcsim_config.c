@@ -132,7 +132,7 @@ static void
 plain_refuses_non_loopback(void)
 {
 	static const char *const bad[] = {
-		"10.0.0.0/24", "128.0.0.0/24", "0.0.0.0/8", "126.255.255.0/24",
+		"192.0.2.0/24", "128.0.0.0/24", "0.0.0.0/8", "126.255.255.0/24",
 		"127.0.0.0/7", "255.255.255.0/24",
 	};
 	size_t i;
@@ -503,8 +503,8 @@ config_keys_bad(void)
 		{ "defaults user=a:b:admin\ngroup count=1\n",
 		    "t.conf:2: group needs addrs=" },
 		{ "group addrs=127.1.0.0/24\n", "t.conf:1: no user" },
-		{ "defaults user=a:b:admin\ngroup addrs=10.1.0.0/24\n",
-		    "t.conf:2: 10.1.0.0/24 is not inside 127.0.0.0/8" },
+		{ "defaults user=a:b:admin\ngroup addrs=198.51.100.0/24\n",
+		    "t.conf:2: 198.51.100.0/24 is not inside 127.0.0.0/8" },
 		{ "defaults user=a:b:admin\ngroup addrs=127.1.0.0/24 "
 		    "count=255\n", "count 255 does not fit in 127.1.0.0/24 "
 		    "(at most 254" },

@@ -78,7 +78,7 @@ targets(void)
 	CHECK_BAD("show #-1", "bad fleet index");
 	CHECK_BAD("show #1x", "bad fleet index");
 	CHECK_BAD("show #99999999999999999999", "bad fleet index");
-	CHECK_BAD("show 10.0.0.1", "target 10.0.0.1 is not in 127.0.0.0/8");
+	CHECK_BAD("show 192.0.2.1", "target 192.0.2.1 is not in 127.0.0.0/8");
 	CHECK_BAD("show 128.0.0.1", "not in 127.0.0.0/8");
 	CHECK_BAD("show 127.0.0.256", "bad target \"127.0.0.256\"");
 	CHECK_BAD("show 127.0.0", "bad target");
@@ -226,7 +226,7 @@ inject_verb(void)
 	CHECK_BAD("inject #0 \\xg4", "\\x needs two hex digits");
 	CHECK_BAD("inject #0 \\\xc3", "unknown escape \\xc3");
 	CHECK_BAD("inject #0 a\x01", "control byte 0x01 in line");
-	CHECK_BAD("inject 10.0.0.1 x", "not in 127.0.0.0/8");
+	CHECK_BAD("inject 192.0.2.1 x", "not in 127.0.0.0/8");
 }
 
 static void
