@@ -27,10 +27,10 @@ single_and_list(void)
 	CHECK_INT(H[0].addr, IP(127, 0, 0, 5));
 	CHECK_INT(H[0].port, 0);
 	CHECK(strcmp(H[0].text, "127.0.0.5") == 0);
-	CHECK_INT(P("127.0.0.5,10.1.2.3:6230,255.255.255.255:65535"), 3);
-	CHECK_INT(H[1].addr, IP(10, 1, 2, 3));
+	CHECK_INT(P("127.0.0.5,192.0.2.3:6230,255.255.255.255:65535"), 3);
+	CHECK_INT(H[1].addr, IP(192, 0, 2, 3));
 	CHECK_INT(H[1].port, 6230);
-	CHECK(strcmp(H[1].text, "10.1.2.3:6230") == 0);
+	CHECK(strcmp(H[1].text, "192.0.2.3:6230") == 0);
 	CHECK_INT(H[2].addr, 0xffffffffu);
 	CHECK_INT(H[2].port, 65535);
 	CHECK_INT(P("0.0.0.0"), 1);

@@ -67,8 +67,8 @@ static const struct host_step seg_pxe[] = {
 	{ 300, "PXE boot from NIC 1 (vcm virtio-net), MAC $m\r\n" },
 	{ 200, "CLIENT MAC ADDR: $m\r\n" },
 	{ 200, "DHCP.... DHCPDISCOVER sent\r\n" },
-	{ 500, "DHCPOFFER from 10.0.0.1: CLIENT IP: $i  MASK: 255.255.0.0"
-	    "  GATEWAY: 10.0.0.1\r\n" },
+	{ 500, "DHCPOFFER from 192.0.2.1: CLIENT IP: $i  MASK: 255.255.0.0"
+	    "  GATEWAY: 192.0.2.1\r\n" },
 	{ 300, "PXE-E53: No boot filename received\r\n" },
 	{ 200, "PXE-M0F: Exiting PXE ROM.\r\n\r\n" },
 };
