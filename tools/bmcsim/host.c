@@ -67,8 +67,8 @@ static const struct host_step seg_pxe[] = {
 	{ 300, "PXE boot from NIC 1 (vcm virtio-net), MAC $m\r\n" },
 	{ 200, "CLIENT MAC ADDR: $m\r\n" },
 	{ 200, "DHCP.... DHCPDISCOVER sent\r\n" },
-	{ 500, "DHCPOFFER from 192.0.2.1: CLIENT IP: $i  MASK: 255.255.0.0"
-	    "  GATEWAY: 192.0.2.1\r\n" },
+	{ 500, "DHCPOFFER from 198.51.100.1: CLIENT IP: $i  MASK: 255.255.255.0"
+	    "  GATEWAY: 198.51.100.1\r\n" },
 	{ 300, "PXE-E53: No boot filename received\r\n" },
 	{ 200, "PXE-M0F: Exiting PXE ROM.\r\n\r\n" },
 };
@@ -298,8 +298,8 @@ host_expand(const struct host *h, const char *t, char *buf, size_t cap)
 			break;
 		case 'i':
 			v = host_hash(h);
-			(void)snprintf(tmp, sizeof(tmp), "10.0.%u.%u",
-			    (unsigned)(v >> 8) & 0xff,
+			/* A documentation address (RFC 5737): text only. */
+			(void)snprintf(tmp, sizeof(tmp), "198.51.100.%u",
 			    2 + (unsigned)(v & 0xff) % 252);
 			break;
 		case 'u':
