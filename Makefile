@@ -127,6 +127,12 @@ $(B)/bin/vcmctl: $(B)/src/vcmctl/main.o $(LIBVCMCTL) $(LIBS)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(UV_LIBS) $(CRYPTO_LIBS)
 
+# The engine's console check drives the engine's libuv loop itself.
+$(B)/bin/vcm-engine-check: $(B)/tools/vcm-engine-check.o $(LIBS)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(UV_LIBS) $(CRYPTO_LIBS)
+
 $(B)/bin/%: $(B)/tools/%.o $(LIBS)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"

@@ -935,7 +935,6 @@ sess_event(void *arg, const struct eng_event *ev)
 		mark_dirty(b);
 		return;
 	}
-	inet_ntop(AF_INET, &b->sa.sin_addr, addr, sizeof(addr));
 	if (x->con && b->con_sess == x) {
 		/* The console's session: its events are the console's; it
 		 * never carries operations. */
@@ -943,6 +942,8 @@ sess_event(void *arg, const struct eng_event *ev)
 		mark_dirty(b);
 		return;
 	}
+	/* Only for the logs below: not on the per-packet console path. */
+	inet_ntop(AF_INET, &b->sa.sin_addr, addr, sizeof(addr));
 	switch (ev->type) {
 	case ENG_EV_ESTABLISHED:
 		b->good_suite = ev->u.established.suite;
@@ -1151,13 +1152,15 @@ con_event(void *arg, const struct eng_console_event *cev)
 	char addr[INET_ADDRSTRLEN], num[16];
 	unsigned int slot = 0;
 
-	inet_ntop(AF_INET, &b->sa.sin_addr, addr, sizeof(addr));
 	mark_dirty(b);
-	switch (cev->type) {
-	case ENG_CON_EV_READABLE:
+	if (cev->type == ENG_CON_EV_READABLE) {
 		/* pump() reads it out: one delivery per loop turn. */
 		b->con_drain = 1;
 		return;
+	}
+	/* Only for the logs below: READABLE comes with every packet. */
+	inet_ntop(AF_INET, &b->sa.sin_addr, addr, sizeof(addr));
+	switch (cev->type) {
 	case ENG_CON_EV_STALE:
 		/* Issue 5: the decision on a stale SOL is logged. */
 		(void)snprintf(num, sizeof(num), "%u", cev->u.stale.tries);
@@ -1186,7 +1189,11 @@ con_event(void *arg, const struct eng_console_event *cev)
 	memset(&ev, 0, sizeof(ev));
 	ev.kind = cev->type;
 	ev.viewer = -1;
+	ev.other = -1;
 	ev.ev = *cev;
+	if ((cev->type == ENG_CON_EV_WRITER ||
+	    cev->type == ENG_CON_EV_WRITER_LOST) && cev->u.writer.other >= 0)
+		ev.other = viewer_id(b, cev->u.writer.other);
 	if (cev->viewer >= 0) {
 		slot = (unsigned int)cev->viewer & 0xff;
 		if (slot >= VCM_CONSOLE_VIEWERS_MAX || !b->vused[slot] ||
@@ -1339,6 +1346,15 @@ settle(struct eng_sess *x, uint64_t now)
 	if (x->idle_at < when)
 		when = x->idle_at;
 	(void)now;
+	/*
+	 * A later deadline leaves the node where it is: it fires early and
+	 * on_timer() settles the session again. Every SOL packet pushes the
+	 * keepalive out, and sifting the node down the heap on each one was
+	 * the engine's largest own cost per packet (docs/BENCHMARKS.md,
+	 * concurrent consoles); this way it moves about once a second.
+	 */
+	if (x->t.hix != HIX_NONE && when != ENG_NEVER && when >= x->t.when)
+		return;
 	heap_set(e, &x->t, when);
 }
 

@@ -222,6 +222,11 @@ struct eng_con_event {
 	uint32_t	 bmc;
 	int64_t		 viewer;	/* -1: the whole console */
 	uint64_t	 cookie;	/* the viewer's, 0 with viewer -1 */
+	/*
+	 * WRITER / WRITER_LOST: the other viewer, as an engine viewer id
+	 * (-1: none). ev.u.writer.other is the console's internal handle.
+	 */
+	int64_t		 other;
 	struct eng_console_event ev;	/* ENG_CON_EV_* kinds */
 	const uint8_t	*data;		/* ENG_CV_OUTPUT: valid in the call */
 	size_t		 len;
