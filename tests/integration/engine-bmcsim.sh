@@ -17,7 +17,7 @@ VCMCTL=$VCM_BUILD/bin/vcmctl
 RANGE="127.24.0.[1-200]"
 NRANGE=200
 
-tap_plan 22
+tap_plan 25
 
 missing=
 for t in ipmitool python3 timeout; do
@@ -46,8 +46,10 @@ group addrs=127.24.2.0/24 count=1 quirks=cs17_only
 group addrs=127.24.3.0/24 count=10 loss=200
 # #212..#215: error cases
 group addrs=127.24.4.0/24 count=4
+# #216: offers suite 3 only (no SHA-256): vcm falls back from 17
+group addrs=127.24.5.0/24 count=1 suites=3
 EOF2
-NBMC=216
+NBMC=217
 if bmcsim_start_config "$conf" $NBMC; then
 	ok "bmcsim serves $NBMC BMCs (pid $BMCSIM_PID)"
 else
@@ -132,6 +134,26 @@ else
 	echo "$bp" | head -n 12 | sed 's/^/#   ipmitool: /'
 	not_ok "bootdev pxe"
 fi
+
+# The other boot-once devices, read back with ipmitool likewise.
+for dev in bios:'BIOS Setup' disk:'Hard-Drive'; do
+	v -H 127.24.0.63 bootdev "${dev%%:*}"
+	bp=$(timeout 20 ipmitool -I lanplus -C 17 -H 127.24.0.63 -U admin \
+	    -P secret chassis bootparam get 5 2>&1)
+	if [ $rc -eq 0 ] && echo "$bp" | grep -q "Force Boot.*${dev#*:}"; then
+		ok "bootdev ${dev%%:*}: ok, ipmitool reads ${dev#*:}"
+	else
+		show ok
+		echo "$bp" | grep -i 'device' | sed 's/^/#   ipmitool: /'
+		not_ok "bootdev ${dev%%:*}"
+	fi
+done
+
+# Suite 17 first, then 3: a BMC without SHA-256 still works.
+v -H 127.24.5.1 power status
+if [ $rc -eq 0 ] && grep -q '^127.24.5.1: on$' "$OUT"; then
+	ok "suite fallback: a BMC offering only suite 3 answers (17 refused, 3 used)"
+else show ok; not_ok "suite fallback 17 -> 3"; fi
 
 v -H "127.24.0.[1-50]" mc info
 if [ $rc -eq 0 ] && [ "$(grep -c ': manufacturer=674 product=0x0100 .*ipmi=2.0$' "$OUT")" -eq 50 ]; then
