@@ -192,7 +192,7 @@ pick_suite(const struct bmc *b, const struct ipmi_open_session_rq *rq,
 	return -1;
 }
 
-/* A session still in setup that this console asked for with this id. */
+/* A session still in setup that this console socket asked for with this id. */
 static struct sim_session *
 find_opening(struct bmc *b, uint32_t sid_m, const struct sockaddr_in *from)
 {
@@ -201,10 +201,16 @@ find_opening(struct bmc *b, uint32_t sid_m, const struct sockaddr_in *from)
 	if (b->sessions == NULL)
 		return NULL;
 	for (i = 0; i < b->nslots; i++)
+		/*
+		 * The same socket, not just the same host: ipmitool gives
+		 * every session the console id a0a2a3a4, so concurrent
+		 * clients on one host differ only by their port.
+		 */
 		if (b->sessions[i].state == SIM_SS_OPEN &&
 		    b->sessions[i].sid_m == sid_m &&
 		    b->sessions[i].peer.sin_addr.s_addr ==
-		    from->sin_addr.s_addr)
+		    from->sin_addr.s_addr &&
+		    b->sessions[i].peer.sin_port == from->sin_port)
 			return &b->sessions[i];
 	return NULL;
 }
