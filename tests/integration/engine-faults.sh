@@ -91,7 +91,9 @@ v() {
 
 show() {
 	diag "vcmctl exit $rc, $took ms, $(wc -l < "$OUT") lines:"
-	head -n 4 "$OUT" | sed 's/^/#   /'
+	# The failures first: they are what a reader of a red run needs.
+	{ grep -v ': on$' "$OUT"; grep ': on$' "$OUT"; } | head -n 6 |
+	    sed 's/^/#   /'
 	grep -v '^# round' "$ERR" | head -n 4 | sed 's/^/#   stderr: /'
 }
 
