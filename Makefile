@@ -197,8 +197,9 @@ check: deps
 check-long: deps
 	$(Q)$(MAKE) --no-print-directory SANITIZE=$(SANITIZE) check-build
 	$(Q)$(MAKE) --no-print-directory FUZZ=1 fuzz-build
-	$(Q)VCM_TEST_LOGS=build/test-logs/long FUZZ_RUNS=$(FUZZ_RUNS) \
-	    tests/run-all tests/fuzz-run.sh
+	$(Q)VCM_BUILD=$(B) VCM_TEST_LOGS=build/test-logs/long \
+	    FUZZ_RUNS=$(FUZZ_RUNS) ENGINE_FAULTS_GARBAGE=1 \
+	    tests/run-all tests/integration/engine-faults.sh tests/fuzz-run.sh
 
 fuzz-build:
 	$(Q)$(MAKE) --no-print-directory FUZZ=1 $(FUZZ_BINS)
