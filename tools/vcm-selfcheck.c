@@ -103,17 +103,12 @@ seal(struct end *e, uint8_t type, const void *pl, size_t len, uint8_t *pkt,
     size_t cap)
 {
 	uint8_t iv[VCM_IPMI_AES_BLOCK];
-	struct ipmi_lanplus_hdr h;
 	struct vbuf_wr w;
 
-	memset(&h, 0, sizeof(h));
-	h.payload_type = type;
-	h.encrypted = h.authenticated = 1;
-	h.session_id = e->peer_sid;
-	h.seq = ipmi_seqwin_out_next(&e->out);
 	random_bytes(iv, sizeof(iv));
 	vbuf_wr_init(&w, pkt, cap);
-	if (ipmi_lanplus_encode(&w, &h, &e->keys, iv, pl, len) != 0)
+	if (ipmi_lanplus_seal(&w, &e->keys, type, e->peer_sid,
+	    ipmi_seqwin_out_next(&e->out), iv, pl, len) != 0)
 		return -1;
 	return (long)w.len;
 }

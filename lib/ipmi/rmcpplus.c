@@ -105,6 +105,22 @@ ipmi_lanplus_encode(struct vbuf_wr *w, const struct ipmi_lanplus_hdr *h,
 	return vbuf_wr_error(w);
 }
 
+int
+ipmi_lanplus_seal(struct vbuf_wr *w, const struct ipmi_session_keys *k,
+    uint8_t type, uint32_t session_id, uint32_t seq, const uint8_t *iv,
+    const void *payload, size_t len)
+{
+	struct ipmi_lanplus_hdr h;
+
+	memset(&h, 0, sizeof(h));
+	h.payload_type = type;
+	h.authenticated = k->integ != IPMI_INTEG_NONE;
+	h.encrypted = k->conf != IPMI_CONF_NONE;
+	h.session_id = session_id;
+	h.seq = seq;
+	return ipmi_lanplus_encode(w, &h, k, iv, payload, len);
+}
+
 /* Parses RMCP and session headers; leaves r at the payload. */
 static int
 parse_hdr(struct vbuf_rd *r, struct ipmi_lanplus_hdr *h)

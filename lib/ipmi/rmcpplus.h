@@ -54,6 +54,15 @@ int	ipmi_lanplus_encode(struct vbuf_wr *, const struct ipmi_lanplus_hdr *,
 	    const void *payload, size_t len);
 
 /*
+ * Writes a session payload under keys: authenticated and encrypted as the
+ * keys' suite says (the common case of ipmi_lanplus_encode for both ends
+ * of an established session). iv is needed when the suite encrypts.
+ */
+int	ipmi_lanplus_seal(struct vbuf_wr *, const struct ipmi_session_keys *,
+	    uint8_t payload_type, uint32_t session_id, uint32_t seq,
+	    const uint8_t *iv, const void *payload, size_t len);
+
+/*
  * Parses the headers only (no keys needed), so a receiver can find the
  * session by id before it verifies anything.
  */

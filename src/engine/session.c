@@ -271,20 +271,15 @@ send_sealed(struct eng_session *s, uint8_t type, const uint8_t *pl,
     size_t len)
 {
 	uint8_t pkt[VCM_IPMI_DATAGRAM_MAX], iv[VCM_IPMI_AES_BLOCK];
-	struct ipmi_lanplus_hdr h;
 	struct vbuf_wr w;
 	int r;
 
-	memset(&h, 0, sizeof(h));
-	h.payload_type = type;
-	h.encrypted = s->suite.conf != IPMI_CONF_NONE;
-	h.authenticated = 1;
-	h.session_id = s->sid_c;
-	if (h.encrypted && (r = rnd(s, iv, sizeof(iv))) != 0)
+	if (s->keys.conf != IPMI_CONF_NONE &&
+	    (r = rnd(s, iv, sizeof(iv))) != 0)
 		return r;
-	h.seq = out_seq(s);
 	vbuf_wr_init(&w, pkt, sizeof(pkt));
-	if ((r = ipmi_lanplus_encode(&w, &h, &s->keys, iv, pl, len)) != 0)
+	if ((r = ipmi_lanplus_seal(&w, &s->keys, type, s->sid_c, out_seq(s),
+	    iv, pl, len)) != 0)
 		return r;
 	xmit(s, pkt, w.len);
 	return 0;

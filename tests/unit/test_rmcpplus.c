@@ -475,6 +475,32 @@ oem_payload_header(void)
 	CHECK_INT(out[0], 'a');
 }
 
+/* The seal helper sets the security bits from the keys' suite. */
+static void
+seal_helper_round_trip(void)
+{
+	static const uint8_t iv[16] = { 7 };
+	struct ipmi_session_keys k;
+	struct ipmi_lanplus_hdr h;
+	uint8_t pkt[128], out[64];
+	struct vbuf_wr w;
+	size_t olen;
+
+	session_keys(&k, 3);
+	vbuf_wr_init(&w, pkt, sizeof(pkt));
+	REQUIRE(ipmi_lanplus_seal(&w, &k, IPMI_PAYLOAD_SOL, 0x1234, 9, iv,
+	    "abc", 3) == 0);
+	REQUIRE(ipmi_lanplus_decode(pkt, w.len, &k, &h, out, sizeof(out),
+	    &olen) == 0);
+	CHECK(h.encrypted && h.authenticated);
+	CHECK_INT(h.payload_type, IPMI_PAYLOAD_SOL);
+	CHECK_INT(h.session_id, 0x1234);
+	CHECK_INT(h.seq, 9);
+	CHECK_INT(olen, 3);
+	CHECK_MEM(out, "abc", 3);
+	ipmi_keys_wipe(&k);
+}
+
 static const struct test_case tests[] = {
 	{ "cipher_suite_table", cipher_suite_table },
 	{ "hmac_published_vectors", hmac_published_vectors },
@@ -487,6 +513,7 @@ static const struct test_case tests[] = {
 	{ "security_bits_enforced", security_bits_enforced },
 	{ "pad_checks_behind_valid_mac", pad_checks_behind_valid_mac },
 	{ "oem_payload_header", oem_payload_header },
+	{ "seal_helper_round_trip", seal_helper_round_trip },
 };
 
 TEST_MAIN(tests)

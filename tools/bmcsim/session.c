@@ -141,20 +141,14 @@ sim_seal(struct bmc *b, struct sim_session *s, uint8_t type,
     const uint8_t *pl, size_t len)
 {
 	uint8_t pkt[VCM_IPMI_DATAGRAM_MAX], iv[VCM_IPMI_AES_BLOCK];
-	struct ipmi_lanplus_hdr h;
 	struct vbuf_wr w;
 	int r;
 
-	memset(&h, 0, sizeof(h));
-	h.payload_type = type;
-	h.authenticated = s->keys.integ != IPMI_INTEG_NONE;
-	h.encrypted = s->keys.conf != IPMI_CONF_NONE;
-	h.session_id = s->sid_m;
-	h.seq = ipmi_seqwin_out_next(&s->out);
-	if (h.encrypted)
+	if (s->keys.conf != IPMI_CONF_NONE)
 		sim_random_bytes(iv, sizeof(iv));
 	vbuf_wr_init(&w, pkt, sizeof(pkt));
-	if ((r = ipmi_lanplus_encode(&w, &h, &s->keys, iv, pl, len)) != 0)
+	if ((r = ipmi_lanplus_seal(&w, &s->keys, type, s->sid_m,
+	    ipmi_seqwin_out_next(&s->out), iv, pl, len)) != 0)
 		return r;
 	sim_send(b, &s->peer, pkt, w.len);
 	return 0;
