@@ -3,6 +3,7 @@
 #   make            release build (no sanitizers) into build/rel
 #   make check      build with ASan+UBSan (build/san) and run every test
 #   make check-long the longer suites (fuzz runs of 1M executions each)
+#   make soak       10,000 grant cycles against vcmd and bmcsim
 #   make fuzz       build the libFuzzer targets (FUZZ=1, clang) and run them
 #   make bench      measurements, on a build without sanitizers
 #   make demo       the main job on its embedded default
@@ -92,6 +93,19 @@ $(LIBENGINE): $(LIBENGINE_SRCS:%.c=$(B)/%.o)
 
 LIBS := $(LIBENGINE) $(LIBIPMI) $(LIBVCM)
 
+# The store (SQLite today) and vcmd's modules (all but main.c): libraries
+# that vcmd, unit tests and fuzz targets link.
+LIBSTORE_SRCS := $(sort $(wildcard src/store/*.c))
+LIBSTORE := $(B)/libvcmstore.a
+$(LIBSTORE): $(LIBSTORE_SRCS:%.c=$(B)/%.o)
+VCMD_SRCS := $(sort $(filter-out src/vcmd/main.c,$(wildcard src/vcmd/*.c)))
+LIBVCMD := $(B)/libvcmd.a
+$(LIBVCMD): $(VCMD_SRCS:%.c=$(B)/%.o)
+DAEMON_LIBS := $(LIBVCMD) $(LIBSTORE)
+# libwebsockets (HTTPS, WebSocket; its libuv event library), jansson
+# (JSON), SQLite, OpenSSL's TLS, libcurl (vcmctl's API client).
+SVC_LIBS := -lwebsockets -ljansson -lsqlite3 -lcurl -lssl
+
 # vcmctl: its modules (all but main.c, e.g. the hostrange parser) form a
 # library that unit tests and fuzz targets link too.
 VCMCTL_SRCS := $(sort $(filter-out src/vcmctl/main.c,$(wildcard src/vcmctl/*.c)))
@@ -122,13 +136,27 @@ ifneq ($(wildcard src/vcmctl/main.c),)
 TOOLS += $(B)/bin/vcmctl
 endif
 
-$(B)/bin/vcmctl: $(B)/src/vcmctl/main.o $(LIBVCMCTL) $(LIBS)
+$(B)/bin/vcmctl: $(B)/src/vcmctl/main.o $(LIBVCMCTL) $(DAEMON_LIBS) $(LIBS)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(SVC_LIBS) $(UV_LIBS) $(CRYPTO_LIBS)
+
+ifneq ($(wildcard src/vcmd/main.c),)
+TOOLS += $(B)/bin/vcmd
+endif
+
+$(B)/bin/vcmd: $(B)/src/vcmd/main.o $(DAEMON_LIBS) $(LIBS)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(SVC_LIBS) $(UV_LIBS) $(CRYPTO_LIBS)
+
+# The engine's console check and recovery driver drive the engine's libuv loop itself.
+$(B)/bin/vcm-engine-check: $(B)/tools/vcm-engine-check.o $(LIBS)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(UV_LIBS) $(CRYPTO_LIBS)
 
-# The engine's console check drives the engine's libuv loop itself.
-$(B)/bin/vcm-engine-check: $(B)/tools/vcm-engine-check.o $(LIBS)
+$(B)/bin/vcm-engine-recover: $(B)/tools/vcm-engine-recover.o $(LIBS)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(UV_LIBS) $(CRYPTO_LIBS)
@@ -153,10 +181,10 @@ $(B)/bench/%: $(B)/bench/%.o $(LIBS)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_TESTS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
-$(B)/tests/%: $(B)/tests/unit/%.o $(LIBVCMCTL) $(LIBBMCSIM) $(LIBS)
+$(B)/tests/%: $(B)/tests/unit/%.o $(LIBVCMCTL) $(LIBBMCSIM) $(DAEMON_LIBS) $(LIBS)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(UV_LIBS) $(CRYPTO_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(SVC_LIBS) $(UV_LIBS) $(CRYPTO_LIBS)
 
 SHELL_TESTS := $(sort $(wildcard tests/integration/*.sh))
 
@@ -167,23 +195,23 @@ FUZZ_BINS := $(FUZZ_SRCS:fuzz/%.c=build/fuzz/bin/%)
 FUZZ_RUNS ?= 1000000
 
 ifeq ($(FUZZ),1)
-$(B)/bin/fuzz_%: $(B)/fuzz/fuzz_%.o $(LIBVCMCTL) $(LIBBMCSIM) $(LIBS)
+$(B)/bin/fuzz_%: $(B)/fuzz/fuzz_%.o $(LIBVCMCTL) $(LIBBMCSIM) $(DAEMON_LIBS) $(LIBS)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
-	$(Q)$(CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(UV_LIBS) $(CRYPTO_LIBS)
+	$(Q)$(CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(SVC_LIBS) $(UV_LIBS) $(CRYPTO_LIBS)
 endif
 
 # ---- goals -------------------------------------------------------------
 
 .PHONY: all deps check check-build check-long fuzz fuzz-build \
-	bench demo clean
+	bench demo soak clean
 
-all: $(LIBS) $(TOOLS)
+all: $(LIBS) $(DAEMON_LIBS) $(TOOLS)
 
 deps:
 	$(Q)./scripts/install-deps
 
-check-build: $(LIBS) $(TOOLS) $(UNIT_TESTS)
+check-build: $(LIBS) $(DAEMON_LIBS) $(TOOLS) $(UNIT_TESTS)
 
 # Every runner's TAP output is added up by tests/run-all into one line.
 check: deps
@@ -198,8 +226,13 @@ check-long: deps
 	$(Q)$(MAKE) --no-print-directory SANITIZE=$(SANITIZE) check-build
 	$(Q)$(MAKE) --no-print-directory FUZZ=1 fuzz-build
 	$(Q)VCM_BUILD=$(B) VCM_TEST_LOGS=build/test-logs/long \
-	    FUZZ_RUNS=$(FUZZ_RUNS) ENGINE_FAULTS_GARBAGE=1 \
-	    tests/run-all tests/integration/engine-faults.sh tests/fuzz-run.sh
+	    FUZZ_RUNS=$(FUZZ_RUNS) tests/run-all tests/fuzz-run.sh
+
+# The grant soak test (10,000 cycles, about 15 minutes; issue 6).
+soak: deps
+	$(Q)$(MAKE) --no-print-directory SANITIZE=1 check-build
+	$(Q)VCM_BUILD=build/san VCM_TEST_LOGS=build/test-logs/soak \
+	    VCM_TEST_TIMEOUT=5400 tests/run-all tests/soak/vcmd-soak.sh
 
 fuzz-build:
 	$(Q)$(MAKE) --no-print-directory FUZZ=1 $(FUZZ_BINS)

@@ -4,7 +4,11 @@
  * arguments, that play the BMC (answers to the console's requests, SOL
  * packets raw or well-formed), the session (established, failed,
  * unreachable, reachable, closed), viewers (attach, detach, read,
- * write, break, take-over), grants and time:
+ * write, break, take-over, pause), grants and time. The first byte is
+ * the configuration: bit 0 the stale-SOL policy, bits 1-7 the BMC's
+ * quirks (qbits below: the ones the console reads and some it must
+ * ignore; ENG_Q_SOLSEQBUMP also sets IPMI_SOL_TX_F_SEQBUMP, as the
+ * engine does). Then:
  *
  *	0 r		attach with rights r & 1
  *	1 i		detach viewer i
@@ -21,13 +25,18 @@
  *	12 b		hold (b & 1) or release
  *	13		retry
  *	14 b		a valid Activate (00h) or Status answer (active = b & 1)
+ *	15 i b		viewer i pauses (b & 1) or resumes
  *
  * Invariants (abort on violation): the state is valid; the input queue,
  * the backlog and every viewer queue stay within their limits; memory
  * stays within ENG_CONSOLE_MEM_MAX; bytes delivered to viewers never
  * exceed bytes received plus nothing; the BMC never gets more
  * keystrokes than were written; every SOL payload sent decodes; the
- * writer is an attached viewer with write rights; events are valid.
+ * writer is an attached viewer with write rights; events are valid;
+ * ENG_CON_EV_FLOW alternates blocked 1 / 0 and matches its reasons;
+ * while "character transfer unavailable" no data packet follows the
+ * previous one sooner than the retry interval; only attached viewers
+ * are paused.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -40,6 +49,7 @@
 #include "ipmi/sol.h"
 #include "engine/session.h"
 #include "engine/console.h"
+#include "engine/quirks.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -51,7 +61,16 @@ struct fz {
 	uint64_t		 rq_cookie;
 	uint64_t		 fed;		/* SOL data bytes fed */
 	uint64_t		 written;	/* keystrokes accepted */
+	uint64_t		 last_data;	/* a data packet sent, or 0 */
+	uint8_t			 blocked;	/* FLOW, as last told */
 	int			 hs[8];
+};
+
+/* Configuration bits 1-7 of the first byte. */
+static const uint32_t qbits[7] = {
+	ENG_Q_SOLSTATUS, ENG_Q_DEACTLIES, ENG_Q_SOLDEFERALERTS,
+	ENG_Q_SOLSEQBUMP, ENG_Q_SOLCAPACITY0, ENG_Q_SOLPAYLOADSIZE,
+	ENG_Q_CLOSELOST
 };
 
 static struct fz F;
@@ -87,10 +106,16 @@ f_send_sol(void *arg, const void *pl, size_t len, uint64_t now)
 	struct ipmi_sol_pkt p;
 
 	(void)arg;
-	(void)now;
 	if (len > IPMI_SOL_PKT_MAX ||
 	    ipmi_sol_decode(pl, len, IPMI_SOL_TO_BMC, &p) != 0)
 		fail();
+	if (p.seq != 0) {
+		/* Unavailable: at most one data packet per interval. */
+		if (F.c.paused && F.last_data != 0 &&
+		    now < F.last_data + F.c.sol_retry_ms)
+			fail();
+		F.last_data = now;
+	}
 	return 0;
 }
 
@@ -102,8 +127,18 @@ f_event(void *arg, const struct eng_console_event *ev)
 	(void)arg;
 	if (ev->type < ENG_CON_EV_LIVE || ev->type >= ENG_CON_EV__COUNT)
 		fail();
-	/* A viewer that reads a little whenever told, as a front would. */
-	if (ev->type == ENG_CON_EV_READABLE && (F.now & 1))
+	if (ev->type == ENG_CON_EV_FLOW) {
+		if (ev->viewer != -1 || ev->u.flow.blocked > 1 ||
+		    ev->u.flow.blocked == F.blocked ||
+		    ev->u.flow.blocked !=
+		    (ev->u.flow.unavailable || ev->u.flow.nacked))
+			fail();
+		F.blocked = ev->u.flow.blocked;
+	}
+	/* A viewer that reads a little whenever told, as a front would,
+	 * unless it paused (as the engine delivers nothing then). */
+	if (ev->type == ENG_CON_EV_READABLE && (F.now & 1) &&
+	    eng_console_paused(&F.c, ev->viewer) == 0)
 		(void)eng_console_read(&F.c, ev->viewer, buf, sizeof(buf));
 }
 
@@ -126,8 +161,11 @@ check(void)
 	for (i = 0; i < VCM_CONSOLE_VIEWERS_MAX; i++) {
 		const struct eng_console_viewer *v = &c->viewers[i];
 
-		if (!v->used)
+		if (!v->used) {
+			if (v->paused)
+				fail();
 			continue;
+		}
 		n++;
 		if (v->len > VCM_CONSOLE_VIEWER_QUEUE_BYTES || v->q == NULL)
 			fail();
@@ -206,13 +244,18 @@ LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
 	env.event = f_event;
 	memset(&cf, 0, sizeof(cf));
 	cf.policy = size > 0 ? (in[0] & 1) : 0;
+	for (k = 0; k < sizeof(qbits) / sizeof(qbits[0]); k++)
+		if (size > 0 && (in[0] >> (k + 1)) & 1)
+			cf.quirks |= qbits[k];
+	if (cf.quirks & ENG_Q_SOLSEQBUMP)
+		cf.sol_flags |= IPMI_SOL_TX_F_SEQBUMP;
 	if (eng_console_init(&F.c, &cf, &env) != 0)
 		fail();
 	if (size > 0)
 		i = 1;
 #define NEXT()	(i < size ? in[i++] : 0)
 	while (i < size) {
-		op = NEXT() % 15;
+		op = NEXT() % 16;
 		a = NEXT();
 		h = F.hs[a & 7];
 		switch (op) {
@@ -354,6 +397,11 @@ LLVMFuzzerTestOneInput(const uint8_t *in, size_t size)
 				respond(0, buf + 1, (size_t)r - 1);
 			break;
 		}
+		case 15:
+			r = eng_console_pause(&F.c, h, NEXT() & 1);
+			if (r != 0 && r != VCM_EINVAL)
+				fail();
+			break;
 		}
 		F.now++;
 		check();

@@ -27,7 +27,11 @@
 	XX(EIO,		-17, "input/output error")			\
 	XX(ETIMEDOUT,	-18, "timed out")				\
 	XX(EINSECURE,	-19, "refused: algorithm without integrity or confidentiality") \
-	XX(ESTATE,	-20, "operation not valid in this state")
+	XX(ESTATE,	-20, "operation not valid in this state")	\
+	XX(ENOTFOUND,	-21, "no such object")				\
+	XX(ECONFLICT,	-22, "already exists or still in use")		\
+	XX(EPERM,	-23, "not permitted")				\
+	XX(EEXPIRED,	-24, "expired or revoked")
 
 enum vcm_err {
 	VCM_OK = 0,

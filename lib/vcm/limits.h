@@ -166,6 +166,26 @@
  */
 #define VCM_ENG_OUT_AHEAD		12
 
+/*
+ * RAKP1 sends before a restart from Open Session. A restart leaves the
+ * BMC a half-open session holding a slot until its handshake timeout
+ * (bmcsim: 3 s of 4 slots), so a lost RAKP2 is first answered by the
+ * same RAKP1 again, as a lost RAKP4 is by RAKP3 (VCM_ENG_RAKP3_TRIES).
+ */
+#define VCM_ENG_RAKP1_TRIES	3
+/*
+ * A damaged datagram from the BMC (not a well-formed RMCP packet) means
+ * it answered and the answer was spoiled on the way: what waited for it
+ * is resent after this pause instead of the backoff (a few ms lets the
+ * rest of a burst arrive first), at most this many times per step or
+ * request, so a BMC that sends only garbage costs a few packets, not a
+ * loop. With 20 % garbage (bmcsim's fault test) nine damaged answers
+ * in a row, 0.2^9 or about 5e-7 per step, are needed before the timed
+ * retries are even reached.
+ */
+#define VCM_ENG_DAMAGED_MS		10
+#define VCM_ENG_DAMAGED_RESENDS		8
+
 /* ---- Engine: the event loop over many BMCs (src/engine/engine.c) ------ */
 
 /*
@@ -206,6 +226,19 @@
 /* Kernel receive buffer per socket: a burst of replies from a thousand
  * BMCs answering at once (about 1 KiB of kernel memory each). */
 #define VCM_ENG_RCVBUF_BYTES		(4 * 1024 * 1024)
+/*
+ * eng_stop() and eng_bmc_remove(): how long a console's verified
+ * teardown (Deactivate Payload, Get Payload Activation Status) may run
+ * before its session is closed regardless. A round takes two round
+ * trips; 5 s leaves room for retransmits on a lossy link and, with
+ * VCM_ENG_CLOSE_MS after it, keeps a stop under 8 s.
+ */
+#define VCM_ENG_STOP_CONSOLE_MS		5000
+/*
+ * BMC session ids one ENG_OP_CLOSE_STALE carries (crash recovery): vcm
+ * holds at most VCM_BMC_SESSIONS_MAX per BMC, so two crashes' worth.
+ */
+#define VCM_ENG_STALE_MAX		16
 
 /* ---- vcmctl ------------------------------------------------------------ */
 
@@ -363,6 +396,14 @@
 /* Grants (eng_console_hold) keeping one console's SOL wanted at once. */
 #define VCM_CONSOLE_HOLDS_MAX		1024
 
+/*
+ * Deactivate rounds of a teardown or a stale-SOL take on a board whose
+ * Deactivate Payload is known to lie (ENG_Q_DEACTLIES: Supermicro H8QME
+ * answers OK and stays active, Dell M-series answers 80h while active):
+ * twice VCM_CONSOLE_TEARDOWN_TRIES, still a few seconds at most.
+ */
+#define VCM_CONSOLE_LIAR_TRIES		6
+
 /* ---- bmcsim (the simulated BMC fleet) ------------------------------ */
 
 /* Users per simulated BMC: IPMI user ids 1..15 on most boards. */
@@ -434,6 +475,243 @@
  * bounds itself.
  */
 #define VCM_SIM_OUTPUT_BPS_MAX	(1024u * 1024u)
+
+/* ---- vcmd: store, policy, API (src/store, src/vcmd) ------------------ */
+
+/* Names of sites, pools, tenants, BMCs, servers and keys: short labels
+ * for humans and URLs, never free text. */
+#define VCM_NAME_MAX			64
+/* A textual address "host" or IPv6 literal (INET6_ADDRSTRLEN is 46). */
+#define VCM_ADDR_STR_MAX		64
+/* One CIDR as text ("2001:db8::/32"); a grant's source list joined
+ * with commas holds at most VCM_GRANT_SOURCES_MAX of them. */
+#define VCM_CIDR_STR_MAX		50
+#define VCM_GRANT_SOURCES_MAX		16
+#define VCM_GRANT_SOURCES_STR_MAX	(VCM_GRANT_SOURCES_MAX * (VCM_CIDR_STR_MAX + 1))
+/* Grant lifetime: 2 hours by default (PRODUCT.md); the operator's
+ * maximum may not exceed 30 days, beyond which "time-limited" means
+ * nothing. */
+#define VCM_GRANT_DEFAULT_S		7200u
+#define VCM_GRANT_MAX_DEFAULT_S		86400u
+#define VCM_GRANT_MAX_LIMIT_S		(30u * 86400u)
+/* Secret tokens (API keys, grant tokens, console tickets): 256 random
+ * bits, base64url (43 chars) behind a short type prefix. */
+#define VCM_TOKEN_RAW_LEN		32
+#define VCM_TOKEN_STR_MAX		64
+#define VCM_TOKEN_HASH_LEN		32	/* SHA-256 */
+/* A console ticket is good for one WebSocket, within 30 s: long enough
+ * for a page load on a slow link, too short to be worth stealing. */
+#define VCM_TICKET_TTL_S		30u
+#define VCM_TICKETS_MAX			4096
+/* A sealed credential (vault.c): version, key id, nonce, tag and the
+ * password and Kg (VCM_IPMI_KEY_MAX each) with their lengths. */
+#define VCM_VAULT_BLOB_MAX		128
+/* Audit event detail text. */
+#define VCM_AUDIT_DETAIL_MAX		256
+/* List pages: 100 by default, 1000 at most per request. */
+#define VCM_PAGE_DEFAULT		100
+#define VCM_PAGE_MAX			1000
+/* HTTP: one request's headers and body. An API body is a few hundred
+ * bytes of JSON; 64 KiB leaves room and bounds what a client can make
+ * us buffer. */
+#define VCM_HTTP_HEADER_MAX		8192
+#define VCM_HTTP_BODY_MAX		(64 * 1024)
+/* JSON nesting: our documents are two levels deep. */
+#define VCM_JSON_DEPTH_MAX		8
+/* A client that sends nothing for 10 s (slow loris) is dropped. */
+#define VCM_HTTP_IDLE_S			10
+/* Open connections to vcmd, all kinds: within the 20,000 files the
+ * machine allows, leaving room for the store, logs and the engine. */
+#define VCM_HTTP_CONNS_MAX		12000
+/* API rate per key (and per source address for unauthenticated or
+ * failed requests): a token bucket of 50 requests/s, burst 100. */
+#define VCM_API_RATE_PER_S		50u
+#define VCM_API_RATE_BURST		100u
+#define VCM_API_RATE_TABLE_MAX		16384
+/* One WebSocket message from a browser: keystrokes, a paste
+ * (the page limits pastes) or a small JSON control message. */
+#define VCM_WS_MSG_MAX			(16 * 1024)
+/* Bytes queued towards one WebSocket before the viewer counts as
+ * slow (the engine's per-viewer queue is the other bound). */
+#define VCM_WS_QUEUE_MAX		(256 * 1024)
+/* Console connections under one grant and under one tenant. */
+#define VCM_GRANT_CONNS_MAX		8
+#define VCM_TENANT_CONNS_MAX		64
+/* A config file is a page of text. */
+#define VCM_CONFIG_FILE_MAX		(64 * 1024)
+#define VCM_CONFIG_VALUE_MAX		512
+
+/* A server's console size: SOL cannot tell the host a size, so the
+ * page shows the host's fixed one (80x25 unless set per server). */
+#define VCM_CONSOLE_COLS_MIN		40
+#define VCM_CONSOLE_COLS_MAX		320
+#define VCM_CONSOLE_ROWS_MIN		10
+#define VCM_CONSOLE_ROWS_MAX		120
+/* A new console connection must present its ticket within 5 s. */
+#define VCM_WS_HELLO_MS			5000
+/* vcmd keeps an idle BMC session 30 s for the next power action or
+ * console (a page reload), well under the 60 s BMCs time sessions
+ * out after, then closes it: sessions are scarce (IPMI.md). */
+#define VCM_VCMD_SESSION_IDLE_MS	30000
+/* Closing the sessions a crashed vcmd left (Close Session by id, then
+ * SOL deactivated and verified): 15 s covers a handshake, a dozen
+ * commands and the teardown's retries on a slow BMC. */
+#define VCM_VCMD_RECOVER_MS		15000
+/* How long vcmd waits on SIGTERM for consoles to be torn down and
+ * sessions closed before it exits anyway. */
+#define VCM_VCMD_STOP_MS		8000
+
+/*
+ * vcmctl's API client: connect within 5 s (a local or LAN daemon
+ * answers in milliseconds; longer means it is down), 30 s per request
+ * in all (a power action waits on a BMC handshake of at most 5 s plus
+ * the command's retries), and at most 1 MiB of response (a full page
+ * of VCM_PAGE_MAX audit events is about 400 KiB) so a wrong URL or a
+ * hostile server cannot fill the operator's memory.
+ */
+#define VCM_CTL_HTTP_CONNECT_S		5
+#define VCM_CTL_HTTP_TOTAL_S		30
+#define VCM_CTL_RESPONSE_MAX		(1024 * 1024)
+/* Items one vcmctl list collects across pages before it stops with a
+ * note (filters or --limit narrow it): 100 pages of VCM_PAGE_MAX,
+ * about 50 MB of JSON at worst. */
+#define VCM_CTL_LIST_ITEMS_MAX		100000
+/* A key, token or password file: a token is VCM_TOKEN_STR_MAX bytes;
+ * anything much longer is the wrong file. */
+#define VCM_CTL_SECRET_FILE_MAX		256
+
+/* The store (src/store): how long a write waits for another process's
+ * lock (an online backup, sqlite3 in a shell) before it fails. vcmd's
+ * loop thread waits that long, so it stays short. */
+#define VCM_STORE_BUSY_MS		1000
+/* Largest value the store reads from its database. The largest field
+ * is a grant's source list (under 1 KiB); 64 KiB bounds what a corrupt
+ * or hostile database file can make one read allocate. */
+#define VCM_STORE_VALUE_MAX		(64 * 1024)
+/* A meta setting ("operator_key_created"): a short word or number. */
+#define VCM_STORE_META_VALUE_MAX	256
+
+/*
+ * vcmd's config (src/vcmd/config.c). Paths are bounded by the struct's
+ * fields (a path of 255 bytes is deeper than any install layout), the
+ * origin list by a config value.
+ */
+#define VCM_CONFIG_PATH_SIZE		256
+#define VCM_CONFIG_ORIGINS_SIZE		VCM_CONFIG_VALUE_MAX
+/* The HTTPS port by default: the usual unprivileged alternative to 443. */
+#define VCM_VCMD_PORT_DEFAULT		8443
+/* API rate and burst an operator may set: above 100,000 requests/s per
+ * key the limiter protects nothing (one loop thread serves less). */
+#define VCM_API_RATE_CFG_MAX		100000u
+/* A power action's deadline: 5 s by default (issue 5: a power action
+ * answers within 5 s); at least 100 ms (one retransmit on loopback) and
+ * at most 10 minutes, like the console linger, beyond which the caller
+ * has long given up. */
+#define VCM_BMC_TIMEOUT_DEFAULT_MS	5000u
+#define VCM_BMC_TIMEOUT_MIN_MS		100u
+#define VCM_VCMD_MS_CFG_MAX		600000u
+/* Console recordings (issue 7): 16 MiB per recording by default (hours
+ * of a busy 115200-baud console), at most 1 GiB; kept 30 days by
+ * default, at most 10 years. */
+#define VCM_RECORDING_BYTES_DEFAULT	(16u * 1024u * 1024u)
+#define VCM_RECORDING_BYTES_MAX		(1024u * 1024u * 1024u)
+#define VCM_RECORDING_DAYS_DEFAULT	30u
+#define VCM_RECORDING_DAYS_MAX		3650u
+
+/* The HTTPS front (src/vcmd/http.c), beyond the limits above. A
+ * request's headers, and then its body, must each arrive within this
+ * many idle periods: a client that trickles a byte every few seconds
+ * (slow loris) is never VCM_HTTP_IDLE_S silent, and 2 x 10 s still lets
+ * the largest body (64 KiB) through a 3 KB/s link. */
+#define VCM_HTTP_REQUEST_FACTOR		2
+/* A reply must be taken by the client within 60 s: the largest (a page
+ * of 1,000 objects, xterm.js) is a few hundred KiB; a minute is ample
+ * on a slow link and bounds what a client that stops reading holds. */
+#define VCM_HTTP_SEND_S			60
+/* How often the front checks its connections' deadlines and whether a
+ * client waiting for a slow reply is gone: the limits are in seconds. */
+#define VCM_HTTP_SWEEP_MS		1000
+/* After refusing a body (413) the front reads and discards for 2 s
+ * before it closes, so the client reads the 413, not a reset. */
+#define VCM_HTTP_LINGER_MS		2000
+/* Bytes of a reply written per turn of the loop: other connections get
+ * their turn between the pieces of a large reply. */
+#define VCM_HTTP_WRITE_CHUNK		16384
+/* Headers of one reply: status line, content type and length, cache
+ * and security headers and a few extra ones. */
+#define VCM_HTTP_REPLY_HEADER_MAX	2048
+/* A chunk-size line of a chunked request body, with its extensions. */
+#define VCM_HTTP_CHUNK_LINE_MAX		128
+/* Connections accepted per wake-up of the listening socket, so a burst
+ * of new clients cannot starve the connected ones. */
+#define VCM_HTTP_ACCEPT_BATCH		64
+/* Rejected requests logged per second; beyond, they are counted and the
+ * count is logged once, so a flood cannot fill the disk. */
+#define VCM_HTTP_REJECT_LOGS_PER_S	10
+/* On shutdown WebSockets get 1 s to flush and send their close (1001). */
+#define VCM_HTTP_STOP_GRACE_MS		1000
+/* Static files: the longest path under the prefix, and how long a
+ * browser may cache an asset (an hour: a new console page reaches every
+ * user within the hour without a request per asset per page). */
+#define VCM_HTTP_STATIC_PATH_MAX	256
+#define VCM_HTTP_STATIC_MAX_AGE_S	3600
+/* WebSocket bytes read per socket per turn; a larger message arrives in
+ * pieces that are joined up to VCM_WS_MSG_MAX. */
+#define VCM_WS_RX_CHUNK			4096
+/* WebSocket liveness: a ping after 20 s without traffic and the socket
+ * closed 10 s later without an answer, so a dead viewer stops counting
+ * against its grant within half a minute. */
+#define VCM_WS_PING_S			20
+#define VCM_WS_DEAD_S			30
+/* The reason text of a close frame: a control frame carries at most 125
+ * bytes (RFC 6455 section 5.5), two of them the code. */
+#define VCM_WS_CLOSE_REASON_MAX		123
+/* A WebSocket the server closes (http_ws_close) is gone this long after
+ * at the latest: what was queued, the close frame and the peer's answer
+ * must fit, else the connection is cut. At a grant's end every console
+ * must be closed within 1 s; a live peer answers within a round trip
+ * (lws's own wait for the answer would be 5 s). */
+#define VCM_WS_CLOSE_MS			500
+/* Self-signed certificates (src/vcmd/tlsgen.c): valid a year, at most 16
+ * subjectAltName entries (the names and addresses of one host). */
+#define VCM_TLSGEN_DAYS			365
+#define VCM_TLSGEN_NAMES_MAX		16
+/* A DNS name in text form (RFC 1035 section 2.3.4). */
+#define VCM_DNS_NAME_MAX		253
+/*
+ * Console recordings (src/vcmd/recording.c). A recording's path in the
+ * store, relative to the state directory: "recordings/" + an id of at
+ * most 19 digits + ".cast" is 35 bytes.
+ */
+#define VCM_RECORDING_PATH_MAX		63
+/*
+ * Events are gathered per recording and written when 8 KiB are waiting
+ * or 1 s after the first one: about half a second of a busy 115200-baud
+ * console (11.5 KB/s, a little more once escaped as JSON) per write(),
+ * 40 MB for 5,000 open consoles at worst, and a crash (or a download of
+ * a recording still running) misses at most the last second.
+ */
+#define VCM_REC_BUF_BYTES		(8 * 1024)
+#define VCM_REC_FLUSH_MS		1000
+/*
+ * Retention runs at start and then once a day. One run deletes at most
+ * 1,000 recordings (a file and a row each) and comes back a second
+ * later for the rest, so a first start after a long stop never holds
+ * the loop for one mass delete.
+ */
+#define VCM_REC_RETENTION_PERIOD_MS	(24u * 3600u * 1000u)
+#define VCM_REC_RETENTION_BATCH		1000u
+#define VCM_REC_RETENTION_AGAIN_MS	1000u
+/*
+ * One-time download tickets for the replay page (POST
+ * /v1/recordings/{id}/ticket), each good for VCM_TICKET_TTL_S: a panel
+ * opens one per click, so 256 outstanding at once is plenty and bounds
+ * the table (searched linearly, 12 KiB).
+ */
+#define VCM_REC_TICKETS_MAX		256
+/* The largest .cast file a download reads: the size limit's maximum
+ * and the header and end marker written beyond a tiny limit. */
+#define VCM_REC_FILE_MAX		(VCM_RECORDING_BYTES_MAX + 4096u)
 
 /* ---- Logging ------------------------------------------------------- */
 

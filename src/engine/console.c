@@ -22,6 +22,7 @@
 #include "ipmi/sol.h"
 #include "engine/session.h"
 #include "engine/console.h"
+#include "engine/quirks.h"
 
 /* A joining viewer gets the whole backlog in its queue at once. */
 _Static_assert(VCM_CONSOLE_VIEWER_QUEUE_BYTES >= VCM_CONSOLE_BACKLOG_BYTES,
@@ -34,6 +35,7 @@ _Static_assert(VCM_CONSOLE_VIEWERS_MAX <= 256, "slot fits 8 bits");
 _Static_assert(VCM_CONSOLE_TAKE_TRIES < UINT8_MAX &&
     VCM_CONSOLE_REACTIVATE_TRIES < UINT8_MAX &&
     VCM_CONSOLE_TEARDOWN_TRIES < UINT8_MAX &&
+    VCM_CONSOLE_LIAR_TRIES < UINT8_MAX &&
     VCM_CONSOLE_CONTRADICT_MAX < UINT8_MAX, "tries fit a byte");
 _Static_assert(VCM_CONSOLE_HOLDS_MAX <= UINT16_MAX, "holds fit 16 bits");
 
@@ -50,6 +52,9 @@ enum {
 
 /* SOL payload instance 1: the only one vcm uses (IPMI.md §2.4). */
 #define SOL_INSTANCE		1
+/* Activate Payload, SOL auxiliary data bits 3:2 (IPMI 2.0 §24.1):
+ * 01b, serial/modem alerts deferred while SOL is active. */
+#define SOL_ALERTS_DEFERRED	0x01
 #define GEN_MAX			0x7fffffu
 
 static const char *const state_names[ENG_CON_S__COUNT] = {
@@ -67,10 +72,35 @@ static void	 start_teardown(struct eng_console *, uint64_t);
 
 /* ---- small helpers ---------------------------------------------------- */
 
+/* Nobody needs the SOL of a stopping console, whoever is attached. */
 static int
 needed(const struct eng_console *c)
 {
-	return c->nviewers > 0 || c->holds > 0;
+	return !c->stopping && (c->nviewers > 0 || c->holds > 0);
+}
+
+/*
+ * Get Payload Activation Status is not believed: learned (contradictions)
+ * or known from the vendor table (ENG_Q_SOLSTATUS: not implemented, or
+ * blind to an existing SOL).
+ */
+static int
+status_unreliable(const struct eng_console *c)
+{
+	return c->status_unreliable || (c->quirks & ENG_Q_SOLSTATUS);
+}
+
+/*
+ * Deactivate rounds (teardown) and take rounds (stale SOL): more on a
+ * board whose Deactivate Payload lies (ENG_Q_DEACTLIES, Supermicro
+ * H8QME, Dell M-series): its "OK" is never the end of it.
+ */
+static uint8_t
+deact_budget(const struct eng_console *c, int take)
+{
+	if (c->quirks & ENG_Q_DEACTLIES)
+		return VCM_CONSOLE_LIAR_TRIES;
+	return take ? VCM_CONSOLE_TAKE_TRIES : VCM_CONSOLE_TEARDOWN_TRIES;
 }
 
 static void
@@ -88,6 +118,32 @@ emit_simple(struct eng_console *c, uint8_t type, int32_t viewer)
 	memset(&ev, 0, sizeof(ev));
 	ev.type = type;
 	ev.viewer = viewer;
+	emit(c, &ev);
+}
+
+/*
+ * Keystrokes held by the BMC: our packet NACKed and not settled since,
+ * or "character transfer unavailable". Viewers hear of each change once
+ * (ENG_CON_EV_FLOW); called at the end of the entry points that can
+ * change either (session events, timers, stop), never mid-way.
+ */
+static void
+flow_update(struct eng_console *c)
+{
+	struct eng_console_event ev;
+	uint8_t blocked = c->flow_nack || c->paused;
+
+	if (blocked == c->flow_told)
+		return;
+	c->flow_told = blocked;
+	if (blocked)
+		c->stats.flow_blocks++;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = ENG_CON_EV_FLOW;
+	ev.viewer = -1;
+	ev.u.flow.blocked = blocked;
+	ev.u.flow.unavailable = c->paused;
+	ev.u.flow.nacked = c->flow_nack;
 	emit(c, &ev);
 }
 
@@ -226,6 +282,7 @@ viewer_free(struct eng_console *c, struct eng_console_viewer *v, uint64_t now)
 	c->mem -= VCM_CONSOLE_VIEWER_QUEUE_BYTES;
 	v->q = NULL;
 	v->used = 0;
+	v->paused = 0;
 	v->len = v->head = 0;
 	c->nviewers--;
 	if (c->writer == h)
@@ -339,7 +396,14 @@ send_rq(struct eng_console *c, uint8_t kind, uint64_t now)
 	int len, r;
 
 	memset(&rq, 0, sizeof(rq));
-	switch (kind) {
+	/*
+	 * No status to ask (ENG_Q_SOLSTATUS): a teardown verifies with a
+	 * second Deactivate. "80h already deactivated" is the BMC saying
+	 * the payload is inactive; 00h means it was still active
+	 * (on_verify). The request stays RQ_VERIFY for the answer.
+	 */
+	switch (kind == RQ_VERIFY && (c->quirks & ENG_Q_SOLSTATUS) ?
+	    RQ_DEACT : kind) {
 	case RQ_ACTIVATE:
 		cmd = IPMI_CMD_ACTIVATE_PAYLOAD;
 		rq.act.payload_type = IPMI_PAYLOAD_SOL;
@@ -348,6 +412,10 @@ send_rq(struct eng_console *c, uint8_t kind, uint64_t now)
 		 * passwords. */
 		rq.act.sol_auth = 1;
 		rq.act.sol_encrypt = 1;
+		/* Serial alerts deferred while SOL is active (01b): some
+		 * boards refuse Activate otherwise (ENG_Q_SOLDEFERALERTS). */
+		if (c->quirks & ENG_Q_SOLDEFERALERTS)
+			rq.act.sol_alert = SOL_ALERTS_DEFERRED;
 		break;
 	case RQ_TAKE:
 	case RQ_DEACT:
@@ -452,9 +520,9 @@ sol_reset(struct eng_console *c, int keep_seq)
 	c->in_len = c->in_head = 0;
 	c->break_pending = 0;
 	c->ack_pending = 0;
-	c->paused = c->nacked = 0;
+	c->paused = c->nacked = c->flow_nack = 0;
 	c->out_flags = 0;
-	c->tx_at = ENG_NEVER;
+	c->tx_at = c->cts_at = ENG_NEVER;
 	return dropped;
 }
 
@@ -551,7 +619,7 @@ stale(struct eng_console *c, uint64_t now)
 		refuse(c, ENG_CON_REF_IN_USE, 0x80);
 		return;
 	}
-	if (c->takes >= VCM_CONSOLE_TAKE_TRIES) {
+	if (c->takes >= deact_budget(c, 1)) {
 		refuse(c, ENG_CON_REF_TAKE_FAILED, 0x80);
 		return;
 	}
@@ -635,7 +703,7 @@ start_teardown(struct eng_console *c, uint64_t now)
 static void
 teardown_again(struct eng_console *c, uint8_t outcome, uint64_t now)
 {
-	if (c->td_tries < VCM_CONSOLE_TEARDOWN_TRIES && c->session_ok) {
+	if (c->td_tries < deact_budget(c, 0) && c->session_ok) {
 		c->state = ENG_CON_S_DEACTIVATING;
 		c->rq_kind = RQ_NONE;
 		c->retry_at = after(now, VCM_CONSOLE_TEARDOWN_RETRY_MS);
@@ -712,6 +780,13 @@ on_activate(struct eng_console *c, uint8_t cc, const uint8_t *data,
 			go_live(c, 1, now);
 			return;
 		}
+		if (c->quirks & ENG_Q_SOLSTATUS) {
+			/* No status to ask (X8SIL-F answers CCh, Quanta
+			 * S99Q never shows a SOL): 80h is taken as a
+			 * stale SOL without the check. */
+			stale(c, now);
+			return;
+		}
 		c->state = ENG_CON_S_CHECKING;
 		send_rq(c, RQ_CHECK, now);
 		return;
@@ -728,7 +803,7 @@ on_check(struct eng_console *c, uint8_t cc, const uint8_t *data, size_t len,
 
 	if (c->state != ENG_CON_S_CHECKING)
 		return;
-	a = c->status_unreliable ? 1 : status_active(c, cc, data, len);
+	a = status_unreliable(c) ? 1 : status_active(c, cc, data, len);
 	if (a == 0) {
 		/*
 		 * "Activation Status says inactive, Activate says active"
@@ -769,7 +844,21 @@ on_verify(struct eng_console *c, uint8_t cc, const uint8_t *data,
 
 	if (c->state != ENG_CON_S_VERIFYING)
 		return;
-	a = status_active(c, cc, data, len);
+	if (c->quirks & ENG_Q_SOLSTATUS) {
+		/* The second Deactivate's answer (send_rq). */
+		if (cc == 0x80 && !(c->quirks & ENG_Q_DEACTLIES)) {
+			finish_teardown(c, ENG_CON_TD_VERIFIED, now);
+			return;
+		}
+		if (cc == 0x80) {
+			/* 80h is also what a lying board says while the SOL
+			 * stays active (Dell M): nothing left to ask. */
+			teardown_again(c, ENG_CON_TD_UNVERIFIABLE, now);
+			return;
+		}
+		a = cc == 0x00 ? 1 : VCM_EBADMSG;
+	} else
+		a = status_active(c, cc, data, len);
 	if (a == 0) {
 		finish_teardown(c, ENG_CON_TD_VERIFIED, now);
 		return;
@@ -871,7 +960,8 @@ send_data(struct eng_console *c, uint64_t now)
 	}
 	if ((n = ipmi_sol_encode(&p, IPMI_SOL_TO_BMC, pl, sizeof(pl))) > 0)
 		(void)c->env.send_sol(c->env.arg, pl, (size_t)n, now);
-	c->tx_at = after(now, c->sol_retry_ms);
+	/* While unavailable the next new packet waits as long (pump). */
+	c->tx_at = c->cts_at = after(now, c->sol_retry_ms);
 }
 
 static void
@@ -890,10 +980,22 @@ send_ack(struct eng_console *c, uint64_t now)
 		(void)c->env.send_sol(c->env.arg, pl, (size_t)n, now);
 }
 
+/* Input waits while the BMC says "character transfer unavailable". */
+static int
+cts_held(const struct eng_console *c)
+{
+	return c->paused && c->tx.state == IPMI_SOL_TX_IDLE &&
+	    (c->in_len > 0 || c->break_pending);
+}
+
 /*
- * Sends what is due: a new data packet when none is outstanding and the
- * BMC has not asked us to hold (CTS), else an ACK-only packet when one
- * is owed. One packet in flight at a time (SOL allows no more).
+ * Sends what is due: a new data packet when none is outstanding, else
+ * an ACK-only packet when one is owed. One packet in flight at a time
+ * (SOL allows no more). While the BMC says "character transfer
+ * unavailable" (CTS off) a data packet goes out only every
+ * sol_retry_ms: the BMC NACKs it while unavailable, and once it takes
+ * characters again the keystrokes flow even if its one packet saying
+ * so was lost (it may never send another).
  */
 static void
 pump(struct eng_console *c, uint64_t now)
@@ -902,10 +1004,13 @@ pump(struct eng_console *c, uint64_t now)
 
 	if (c->state != ENG_CON_S_LIVE)
 		return;
-	if (c->tx.state == IPMI_SOL_TX_IDLE && !c->paused &&
-	    (c->in_len > 0 || c->break_pending)) {
+	if (c->tx.state == IPMI_SOL_TX_IDLE &&
+	    (c->in_len > 0 || c->break_pending) &&
+	    (!c->paused || c->cts_at <= now)) {
 		n = c->in_len < c->data_max ? c->in_len : c->data_max;
 		if (ipmi_sol_tx_send(&c->tx, n) > 0) {
+			if (c->paused)
+				c->stats.cts_probes++;
 			c->out_flags = c->break_pending ? IPMI_SOL_OP_BREAK : 0;
 			c->break_pending = 0;
 			c->nacked = 0;
@@ -933,7 +1038,7 @@ sol_packet(struct eng_console *c, const uint8_t *data, size_t len,
 {
 	struct ipmi_sol_pkt p;
 	struct ipmi_sol_rx_res res;
-	uint8_t acc = 0;
+	uint8_t acc = 0, was;
 	int k;
 
 	if (c->state != ENG_CON_S_LIVE) {
@@ -962,14 +1067,17 @@ sol_packet(struct eng_console *c, const uint8_t *data, size_t len,
 		if (c->out_flags & IPMI_SOL_OP_BREAK)
 			c->stats.breaks++;
 		c->out_flags = 0;
-		c->nacked = 0;
+		c->nacked = c->flow_nack = 0;
 		c->tx_at = ENG_NEVER;
 		break;
 	case IPMI_SOL_TX_NACKED:
-		/* Flow control: the BMC's buffer is full. Hold the packet
-		 * and resend after a pause without spending the budget. */
+		/* Flow control: the BMC's buffer is full (or characters are
+		 * unavailable). Hold the packet and resend after a pause
+		 * without spending the budget; the NACK shows the SOL is
+		 * still ours, so resends lost before it are forgiven. */
 		c->stats.nacks++;
-		c->nacked = 1;
+		c->nacked = c->flow_nack = 1;
+		c->tx.retries = 0;
 		c->tx_at = after(now, c->sol_retry_ms);
 		break;
 	case IPMI_SOL_TX_STALE:
@@ -982,7 +1090,10 @@ sol_packet(struct eng_console *c, const uint8_t *data, size_t len,
 		emit_peer(c, ENG_CON_PEER_OVERCOUNT);
 	if (c->state != ENG_CON_S_LIVE)
 		return;
+	was = c->paused;
 	c->paused = (p.flags & IPMI_SOL_ST_UNAVAIL) != 0;
+	if (c->paused && !was)
+		c->cts_at = after(now, c->sol_retry_ms);	/* pump */
 
 	/* Their characters: only new bytes go out, the ACK covers all. */
 	if (p.seq != 0 &&
@@ -1072,10 +1183,11 @@ eng_console_init(struct eng_console *c, const struct eng_console_config *cf,
 	c->silent_ms = cf != NULL && cf->silent_ms ? cf->silent_ms :
 	    VCM_CONSOLE_SILENT_MS;
 	c->sol_flags = cf != NULL ? cf->sol_flags : 0;
+	c->quirks = cf != NULL ? cf->quirks : 0;
 	c->reachable = 1;
 	c->writer = -1;
 	c->data_max = VCM_SOL_DATA_MAX;
-	c->linger_at = c->retry_at = c->tx_at = ENG_NEVER;
+	c->linger_at = c->retry_at = c->tx_at = c->cts_at = ENG_NEVER;
 	ipmi_sol_rx_init(&c->rx);
 	ipmi_sol_tx_init(&c->tx);
 	return 0;
@@ -1164,6 +1276,34 @@ eng_console_session_event(struct eng_console *c, const struct eng_event *e,
 	default:
 		break;
 	}
+	flow_update(c);
+}
+
+int
+eng_console_stop(struct eng_console *c, uint64_t now)
+{
+	if (c == NULL)
+		return VCM_EINVAL;
+	c->stopping = 1;
+	c->linger_at = ENG_NEVER;
+	switch (c->state) {
+	case ENG_CON_S_IDLE:
+	case ENG_CON_S_DEACTIVATING:
+	case ENG_CON_S_VERIFYING:
+		break;		/* nothing to end, or already on its way */
+	default:
+		start_teardown(c, now);
+		break;
+	}
+	flow_update(c);
+	return 0;
+}
+
+int
+eng_console_tearing_down(const struct eng_console *c)
+{
+	return c != NULL && (c->state == ENG_CON_S_DEACTIVATING ||
+	    c->state == ENG_CON_S_VERIFYING);
 }
 
 int
@@ -1200,9 +1340,12 @@ eng_console_tick(struct eng_console *c, uint64_t now)
 		break;
 	case ENG_CON_S_LIVE:
 		tx_timer(c, now);
+		if (c->state == ENG_CON_S_LIVE && cts_held(c) &&
+		    c->cts_at <= now)
+			pump(c, now);
 		if (c->state == ENG_CON_S_LIVE &&
 		    c->silent_ms != ENG_CONSOLE_POLL_OFF &&
-		    !c->status_unreliable && c->rq_kind == RQ_NONE &&
+		    !status_unreliable(c) && c->rq_kind == RQ_NONE &&
 		    c->session_ok && c->reachable &&
 		    after(c->last_rx, c->silent_ms) <= now) {
 			c->last_rx = now;	/* next poll a period later */
@@ -1212,6 +1355,7 @@ eng_console_tick(struct eng_console *c, uint64_t now)
 	default:
 		break;
 	}
+	flow_update(c);
 }
 
 uint64_t
@@ -1229,8 +1373,10 @@ eng_console_next(const struct eng_console *c)
 	if (c->state == ENG_CON_S_LIVE) {
 		if (c->tx.state == IPMI_SOL_TX_WAIT && c->tx_at < t)
 			t = c->tx_at;
+		if (cts_held(c) && c->cts_at < t)
+			t = c->cts_at;
 		if (c->silent_ms != ENG_CONSOLE_POLL_OFF &&
-		    !c->status_unreliable && c->rq_kind == RQ_NONE &&
+		    !status_unreliable(c) && c->rq_kind == RQ_NONE &&
 		    c->session_ok && c->reachable) {
 			p = after(c->last_rx, c->silent_ms);
 			if (p < t)
@@ -1249,6 +1395,8 @@ eng_console_attach(struct eng_console *c, unsigned int rights, uint64_t now)
 
 	if (c == NULL || (rights & ~(unsigned int)ENG_CON_V_WRITE) != 0)
 		return VCM_EINVAL;
+	if (c->stopping)
+		return VCM_ESTATE;
 	for (i = 0; i < VCM_CONSOLE_VIEWERS_MAX; i++)
 		if (!c->viewers[i].used) {
 			v = &c->viewers[i];
@@ -1262,6 +1410,7 @@ eng_console_attach(struct eng_console *c, unsigned int rights, uint64_t now)
 	v->used = 1;
 	v->rights = (uint8_t)rights;
 	v->overflowed = 0;
+	v->paused = 0;
 	v->gen = v->gen >= GEN_MAX ? 1 : v->gen + 1;
 	v->head = 0;
 	v->len = 0;
@@ -1322,6 +1471,37 @@ eng_console_queued(const struct eng_console *c, int h)
 	    (v = viewer_get((struct eng_console *)(uintptr_t)c, h)) == NULL)
 		return VCM_EINVAL;
 	return (long)v->len;
+}
+
+int
+eng_console_pause(struct eng_console *c, int h, int on)
+{
+	struct eng_console_viewer *v;
+
+	if (c == NULL || (v = viewer_get(c, h)) == NULL)
+		return VCM_EINVAL;
+	if (on) {
+		v->paused = 1;
+		return 0;
+	}
+	if (!v->paused)
+		return 0;
+	v->paused = 0;
+	/* What came meanwhile: the front takes it now. */
+	if (v->len > 0)
+		emit_simple(c, ENG_CON_EV_READABLE, h);
+	return 0;
+}
+
+int
+eng_console_paused(const struct eng_console *c, int h)
+{
+	struct eng_console_viewer *v;
+
+	if (c == NULL ||
+	    (v = viewer_get((struct eng_console *)(uintptr_t)c, h)) == NULL)
+		return VCM_EINVAL;
+	return v->paused;
 }
 
 long
@@ -1399,6 +1579,8 @@ eng_console_hold(struct eng_console *c, uint64_t now)
 
 	if (c == NULL)
 		return VCM_EINVAL;
+	if (c->stopping)
+		return VCM_ESTATE;
 	if (c->holds >= VCM_CONSOLE_HOLDS_MAX)
 		return VCM_ENOSPC;
 	was = needed(c);
@@ -1426,7 +1608,7 @@ eng_console_retry(struct eng_console *c, uint64_t now)
 {
 	if (c == NULL)
 		return VCM_EINVAL;
-	if (c->state != ENG_CON_S_REFUSED)
+	if (c->state != ENG_CON_S_REFUSED || c->stopping)
 		return VCM_ESTATE;
 	c->state = ENG_CON_S_WAITING;
 	c->tries = c->takes = c->contra = 0;

@@ -26,8 +26,21 @@
  *	any --linger over, nobody needs it--> DEACTIVATING --> VERIFYING
  *	VERIFYING --inactive / tries spent--> IDLE (ENG_CON_EV_TEARDOWN)
  *
+ * Flow control from the BMC: "character transfer unavailable" (CTS
+ * off) holds keystrokes, but while input waits one packet goes out per
+ * sol_retry_ms all the same (the BMC NACKs it while unavailable), so a
+ * lost "available again" never leaves keys waiting for ever; a NACK
+ * holds the packet and resends it sol_retry_ms later without spending
+ * the retry budget. ENG_CON_EV_FLOW tells viewers when sending becomes
+ * blocked (NACK or unavailable) and when it flows again.
+ *
+ * Viewers that cannot take output (a full socket) are paused
+ * (eng_console_pause): their queue fills, then the overflow rules of
+ * viewer_push apply (skip ahead once, drop when still not drained).
+ *
  * Callbacks: env.event may call eng_console_read, _write, _break,
- * _take_over, _attach, _detach, _hold, _release; never _init or _free.
+ * _take_over, _attach, _detach, _hold, _release, _pause; never _init or
+ * _free.
  * Pointers in an event are valid only during the callback.
  */
 #ifndef ENGINE_CONSOLE_H
@@ -106,12 +119,15 @@ enum eng_console_event_type {
 	ENG_CON_EV_WRITER,	/* viewer is now the writer (u.writer.other
 				   lost it, or -1) */
 	ENG_CON_EV_WRITER_LOST,	/* viewer lost write to u.writer.other */
-	ENG_CON_EV_READABLE,	/* viewer's queue went from empty to not */
+	ENG_CON_EV_READABLE,	/* viewer's queue went from empty to not,
+				   or a paused viewer resumed with bytes */
 	ENG_CON_EV_OVERFLOW,	/* viewer too slow: u.overflow.skipped bytes
 				   skipped; next overflow drops it */
 	ENG_CON_EV_DROPPED,	/* viewer overflowed twice: detached */
 	ENG_CON_EV_TEARDOWN,	/* SOL given back; u.teardown */
 	ENG_CON_EV_PEER_ERROR,	/* the BMC broke a rule (u.peer.kind) */
+	ENG_CON_EV_FLOW,	/* keystrokes blocked by the BMC, or flowing
+				   again (u.flow), on each change */
 	ENG_CON_EV__COUNT
 };
 
@@ -150,6 +166,11 @@ struct eng_console_event {
 		struct {
 			uint8_t	 kind;		/* enum eng_console_peer */
 		} peer;
+		struct {
+			uint8_t	 blocked;	/* 1: held, 0: flowing again */
+			uint8_t	 unavailable;	/* "char transfer unavailable" */
+			uint8_t	 nacked;	/* our packet NACKed, unsettled */
+		} flow;
 	} u;
 };
 
@@ -175,6 +196,14 @@ struct eng_console_config {
 	uint32_t	 request_ms;
 	uint32_t	 silent_ms;	/* ENG_CONSOLE_POLL_OFF: no status poll */
 	uint32_t	 sol_flags;	/* IPMI_SOL_TX_F_* (per BMC model) */
+	/*
+	 * The BMC's ENG_Q_* (quirks.h); the console reads ENG_Q_SOLSTATUS
+	 * (no Get Payload Activation Status: 80h is stale at once, the
+	 * teardown verifies with a second Deactivate), ENG_Q_DEACTLIES
+	 * (VCM_CONSOLE_LIAR_TRIES Deactivate rounds in a teardown or take)
+	 * and ENG_Q_SOLDEFERALERTS (Activate with serial alerts deferred).
+	 */
+	uint32_t	 quirks;
 };
 #define ENG_CONSOLE_POLL_OFF	UINT32_MAX
 
@@ -199,12 +228,15 @@ struct eng_console_stats {
 	uint32_t	 overflows, drops, breaks;
 	uint32_t	 input_refused;	/* keystrokes refused: queue full */
 	uint32_t	 input_dropped;	/* keystrokes dropped on reconnect */
+	uint32_t	 cts_probes;	/* data packets sent while unavailable */
+	uint32_t	 flow_blocks;	/* ENG_CON_EV_FLOW with blocked 1 */
 };
 
 struct eng_console_viewer {
 	uint8_t		 used;
 	uint8_t		 rights;	/* ENG_CON_V_* */
 	uint8_t		 overflowed;	/* since it last drained */
+	uint8_t		 paused;	/* eng_console_pause(): not reading */
 	uint32_t	 gen;		/* handle generation */
 	uint32_t	 head, len;	/* ring in q */
 	uint8_t		*q;		/* VCM_CONSOLE_VIEWER_QUEUE_BYTES */
@@ -225,11 +257,14 @@ struct eng_console {
 	uint8_t		 td_tries;	/* teardown Deactivate sends */
 	uint8_t		 td_lies, td_already, td_was_active;
 	uint8_t		 status_unreliable; /* stopped believing status */
+	uint8_t		 stopping;	/* eng_console_stop(): never again */
 	uint8_t		 contra;	/* status/Activate contradictions */
 	uint8_t		 gone_check;	/* reconnect because status said gone */
 	uint8_t		 td_said_ok;	/* last Deactivate answered 00h */
 	uint8_t		 paused;	/* CTS: char transfer unavailable */
 	uint8_t		 nacked;	/* outstanding packet NACKed */
+	uint8_t		 flow_nack;	/* NACKed, no ACK since (FLOW) */
+	uint8_t		 flow_told;	/* blocked, as last told (FLOW) */
 	uint8_t		 break_pending;
 	uint8_t		 out_flags;	/* op bits of the outstanding packet */
 	uint8_t		 ack_pending;	/* an ACK to send */
@@ -241,9 +276,11 @@ struct eng_console {
 	uint32_t	 rq_gen;
 	uint32_t	 linger_ms, sol_retry_ms, request_ms, silent_ms;
 	uint32_t	 sol_flags;
+	uint32_t	 quirks;	/* ENG_Q_* of the BMC, see config */
 	uint64_t	 linger_at;	/* teardown due, or ENG_NEVER */
 	uint64_t	 retry_at;	/* WAITING/DEACTIVATING timer */
 	uint64_t	 tx_at;		/* SOL retransmit timer */
+	uint64_t	 cts_at;	/* unavailable: next data packet due */
 	uint64_t	 last_rx;	/* last SOL packet from the BMC */
 	struct ipmi_sol_rx	 rx;
 	struct ipmi_sol_tx	 tx;
@@ -275,6 +312,16 @@ void		 eng_console_free(struct eng_console *);
 void		 eng_console_session_event(struct eng_console *,
 		    const struct eng_event *, uint64_t now);
 int		 eng_console_cookie_ours(uint64_t cookie);
+/*
+ * The engine stops or forgets the BMC: nobody needs the SOL any more,
+ * whoever is still attached. The verified teardown starts at once (no
+ * linger) unless it already runs; it ends with ENG_CON_EV_TEARDOWN
+ * (close_session set) as always. Attach and retry are refused after.
+ */
+int		 eng_console_stop(struct eng_console *, uint64_t now);
+/* True while the verified teardown waits for the BMC (DEACTIVATING,
+ * VERIFYING). */
+int		 eng_console_tearing_down(const struct eng_console *);
 /* True when the console needs a session and has none usable: the
  * engine opens one and reports ENG_EV_ESTABLISHED. */
 int		 eng_console_wants_session(const struct eng_console *);
@@ -294,6 +341,17 @@ int		 eng_console_detach(struct eng_console *, int viewer,
 long		 eng_console_read(struct eng_console *, int viewer, void *,
 		    size_t cap);
 long		 eng_console_queued(const struct eng_console *, int viewer);
+/*
+ * on 1: the viewer stops taking output (its sink is full); what comes
+ * stays in its queue (eng_console_read still reads it), which overflows
+ * as for any slow viewer: skipped ahead with ENG_CON_EV_OVERFLOW, then
+ * dropped (ENG_CON_EV_DROPPED) if it overflows again before it drained.
+ * on 0: it takes output again; ENG_CON_EV_READABLE at once when bytes
+ * are queued. 0, or VCM_EINVAL (no such viewer).
+ */
+int		 eng_console_pause(struct eng_console *, int viewer, int on);
+/* 1 paused, 0 not, VCM_EINVAL (no such viewer). */
+int		 eng_console_paused(const struct eng_console *, int viewer);
 /* Keystrokes from the writer: the count taken (less when the input
  * queue is full), VCM_ESTATE when viewer is not the writer or the SOL
  * is not live. */

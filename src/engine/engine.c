@@ -72,6 +72,13 @@ struct eng_qop {
 	TAILQ_ENTRY(eng_qop)	 link;
 	struct eng_request	 rq;
 	uint64_t		 id;		/* session request cookie */
+	/* ENG_OP_CLOSE_STALE: where it is (STALE_*), what it found. */
+	uint8_t			 stage;
+	uint8_t			 ix;		/* next of rq.stale_sids */
+	uint8_t			 deact_cc;	/* last Deactivate answer */
+	uint8_t			 has_cc, last_cc;	/* a refusal */
+	uint8_t			 last_cmd;	/* of that refusal */
+	struct eng_stale	 st;
 };
 TAILQ_HEAD(eng_opq, eng_qop);
 
@@ -93,6 +100,8 @@ struct eng_sess {
 	uint8_t			 suite;		/* first suite tried */
 	uint8_t			 con;		/* bound to the BMC's console */
 	uint8_t			 devid;		/* Get Device ID outstanding */
+	uint8_t			 reported;	/* ENG_SE_ACTIVE delivered */
+	uint32_t		 sid_c;		/* the BMC's id, once active */
 };
 TAILQ_HEAD(eng_sessq, eng_sess);
 
@@ -128,6 +137,8 @@ struct eng_bmc {
 	uint8_t			 con_fails;	/* console sessions failed in a row */
 	uint8_t			 con_close;	/* TEARDOWN: close con_sess */
 	uint8_t			 con_drain;	/* viewer output to deliver */
+	uint8_t			 con_stopping;	/* eng_console_stop() called */
+	uint64_t		 con_stop_by;	/* its teardown's bound */
 	uint8_t			 vused[VCM_CONSOLE_VIEWERS_MAX];
 	int32_t			 vh[VCM_CONSOLE_VIEWERS_MAX];	/* console's */
 	uint64_t		 vcookie[VCM_CONSOLE_VIEWERS_MAX];
@@ -155,6 +166,7 @@ struct eng {
 	uint32_t		 idle_ms;
 	eng_result_cb		*cb;
 	eng_console_cb		*con_cb;
+	eng_session_cb		*sess_cb;
 	void			*arg;
 	struct eng_console_config con_cfg;
 	struct eng_bmc		**bmcs;		/* by id - 1; NULL: removed */
@@ -666,6 +678,254 @@ bad:
 	complete(e, op, &r);
 }
 
+/* ---- crash recovery: ENG_OP_CLOSE_STALE ---------------------------------- */
+
+/* Its steps (struct eng_qop.stage). */
+#define STALE_CLOSE	0	/* Close Session naming each stale id */
+#define STALE_DEACT	1	/* Deactivate Payload, SOL instance 1 */
+#define STALE_VERIFY	2	/* Get Payload Activation Status */
+#define STALE_DONE	3
+
+/* Close Session: "invalid session ID" (IPMI 2.0 §22.19): already gone. */
+#define ENG_CC_BAD_SESSION_ID	0x87
+/* Deactivate Payload: "payload already deactivated" (§24.2). */
+#define ENG_CC_ALREADY_INACTIVE	0x80
+#define ENG_SOL_INSTANCE	1
+
+/* sid names a live session of this engine to b: never close it. */
+static int
+stale_ours(const struct eng_bmc *b, uint32_t sid)
+{
+	const struct eng_sess *o;
+
+	TAILQ_FOREACH(o, &b->sessions, link)
+		if (!o->dead && (o->sid_c == sid || o->s.sid_c == sid))
+			return 1;
+	return 0;
+}
+
+static int
+stale_repeated(const struct eng_qop *op, unsigned int ix)
+{
+	unsigned int i;
+
+	for (i = 0; i < ix; i++)
+		if (op->rq.stale_sids[i] == op->rq.stale_sids[ix])
+			return 1;
+	return 0;
+}
+
+/* The command of the stage the operation is in. */
+static uint8_t
+stale_cmd(const struct eng_bmc *b, const struct eng_qop *op)
+{
+	switch (op->stage) {
+	case STALE_CLOSE:
+		return IPMI_CMD_CLOSE_SESSION;
+	case STALE_DEACT:
+		return IPMI_CMD_DEACTIVATE_PAYLOAD;
+	default:
+		/* No status on such boards: a second Deactivate verifies
+		 * (80h: inactive), as the console does (console.c). */
+		return (b->cfg.quirks & ENG_Q_SOLSTATUS) ?
+		    IPMI_CMD_DEACTIVATE_PAYLOAD : IPMI_CMD_GET_PAYLOAD_STATUS;
+	}
+}
+
+/* Completes it with what it found. OK only when every id is closed or
+ * gone and no SOL is left active or in doubt. */
+static void
+stale_done(struct eng_sess *x, struct eng_qop *op, uint8_t reason,
+    int status)
+{
+	struct eng_result r;
+
+	x->op = NULL;
+	result_init(&r, op);
+	r.u.stale = op->st;
+	r.reason = reason;
+	r.status = status;
+	r.cmd_netfn = IPMI_NETFN_APP;
+	r.cmd = reason == ENG_R_OK && op->has_cc ? op->last_cmd :
+	    stale_cmd(x->b, op);
+	if (reason == ENG_R_OK && (op->st.failed > 0 ||
+	    op->st.sol == ENG_STALE_SOL_ACTIVE ||
+	    op->st.sol == ENG_STALE_SOL_UNKNOWN)) {
+		r.reason = ENG_R_CC;
+		r.status = VCM_ECMD;
+		r.has_status = op->has_cc;
+		r.status_code = op->last_cc;
+	}
+	if (r.reason == ENG_R_TIMEOUT)
+		r.step = ENG_S_ACTIVE;
+	complete(x->e, op, &r);
+}
+
+/* Sends the operation's next request on x, or completes it. */
+static void
+stale_next(struct eng_sess *x, struct eng_qop *op, uint64_t now)
+{
+	struct eng_bmc *b = x->b;
+	union {
+		struct ipmi_close_session_rq		close;
+		struct ipmi_deactivate_payload_rq	deact;
+		struct ipmi_get_payload_status_rq	status;
+	} rq;
+	const struct ipmi_cmd *c;
+	uint8_t data[16], cmd;
+	unsigned int guard;
+	uint32_t sid;
+	int n, rc;
+
+	memset(&rq, 0, sizeof(rq));
+	for (guard = 0; guard <= VCM_ENG_STALE_MAX + 2; guard++) {
+		if (op->stage == STALE_CLOSE && op->ix >= op->rq.nstale) {
+			op->stage = op->rq.stale_sol ? STALE_DEACT :
+			    STALE_DONE;
+			/* Our own console of this BMC uses the SOL now:
+			 * whatever is active is not stale. */
+			if (op->stage == STALE_DEACT && b->con != NULL &&
+			    b->con->state != ENG_CON_S_IDLE) {
+				op->st.sol = ENG_STALE_SOL_SKIPPED;
+				op->stage = STALE_DONE;
+			}
+			continue;
+		}
+		if (op->stage != STALE_CLOSE)
+			break;
+		sid = op->rq.stale_sids[op->ix];
+		if (sid != 0 && !stale_repeated(op, op->ix) &&
+		    !stale_ours(b, sid))
+			break;
+		op->st.skipped++;
+		op->ix++;
+	}
+	switch (op->stage) {
+	case STALE_CLOSE:
+		rq.close.session_id = op->rq.stale_sids[op->ix];
+		break;
+	case STALE_DEACT:
+		rq.deact.payload_type = IPMI_PAYLOAD_SOL;
+		rq.deact.instance = ENG_SOL_INSTANCE;
+		break;
+	case STALE_VERIFY:
+		if (stale_cmd(b, op) == IPMI_CMD_DEACTIVATE_PAYLOAD) {
+			rq.deact.payload_type = IPMI_PAYLOAD_SOL;
+			rq.deact.instance = ENG_SOL_INSTANCE;
+		} else
+			rq.status.payload_type = IPMI_PAYLOAD_SOL;
+		break;
+	default:
+		stale_done(x, op, ENG_R_OK, 0);
+		return;
+	}
+	cmd = stale_cmd(b, op);
+	c = ipmi_cmd_find(IPMI_NETFN_APP, cmd);
+	n = c == NULL ? VCM_EINVAL : ipmi_cmd_encode_rq(c, &rq, c->rq_size,
+	    data, sizeof(data));
+	rc = n < 0 ? n : eng_session_request(&x->s, IPMI_NETFN_APP, cmd,
+	    data, (size_t)n, op->rq.deadline, op->id, now);
+	if (rc != 0)
+		stale_done(x, op, rc == VCM_ETIMEDOUT ? ENG_R_TIMEOUT :
+		    ENG_R_INVALID, rc);
+}
+
+/* Get Payload Activation Status: 1 SOL active, 0 not, -1 unknown. */
+static int
+stale_sol_active(const struct eng_event *ev)
+{
+	struct ipmi_get_payload_status_rs rs;
+	uint8_t buf[1 + VCM_IPMI_MSG_DATA_MAX];
+	unsigned int cap;
+	size_t len = ev->u.response.len;
+
+	if (ev->u.response.cc != IPMI_CC_OK)
+		return -1;
+	if (len > sizeof(buf) - 1)
+		len = sizeof(buf) - 1;
+	buf[0] = IPMI_CC_OK;
+	if (len > 0)
+		memcpy(buf + 1, ev->u.response.data, len);
+	memset(&rs, 0, sizeof(rs));
+	if (ipmi_cmd_decode_rs(ipmi_cmd_find(IPMI_NETFN_APP,
+	    IPMI_CMD_GET_PAYLOAD_STATUS), &rs, sizeof(rs), buf, len + 1) != 0)
+		return -1;
+	/* A capacity of 0 means 1 (Dell M-series, console.c). */
+	cap = rs.capacity & 0x0f;
+	if (cap == 0)
+		cap = 1;
+	if (ENG_SOL_INSTANCE > cap)
+		return 0;
+	return (rs.active & (1u << (ENG_SOL_INSTANCE - 1))) != 0;
+}
+
+static void
+stale_response(struct eng_sess *x, struct eng_qop *op,
+    const struct eng_event *ev, uint64_t now)
+{
+	struct eng_bmc *b = x->b;
+	uint8_t cc = ev->u.response.cc;
+	unsigned int budget;
+	int a;
+
+	switch (op->stage) {
+	case STALE_CLOSE:
+		if (cc == IPMI_CC_OK)
+			op->st.closed++;
+		else if (cc == ENG_CC_BAD_SESSION_ID)
+			op->st.gone++;
+		else {
+			/* D4h: not an administrator; the id stays open. */
+			op->st.failed++;
+			op->has_cc = 1;
+			op->last_cc = cc;
+			op->last_cmd = IPMI_CMD_CLOSE_SESSION;
+		}
+		op->ix++;
+		break;
+	case STALE_DEACT:
+		/* 00h, or 80h "already deactivated": either way the status
+		 * decides (a Deactivate may lie, quirks.h). */
+		op->deact_cc = cc;
+		if (op->st.sol_rounds < UINT8_MAX)
+			op->st.sol_rounds++;
+		if (cc == IPMI_CC_OK)
+			op->st.sol = ENG_STALE_SOL_DEACTIVATED;
+		op->stage = STALE_VERIFY;
+		break;
+	case STALE_VERIFY:
+		if (stale_cmd(b, op) == IPMI_CMD_DEACTIVATE_PAYLOAD)
+			a = cc == ENG_CC_ALREADY_INACTIVE &&
+			    !(b->cfg.quirks & ENG_Q_DEACTLIES) ? 0 :
+			    cc == IPMI_CC_OK ? 1 : -1;
+		else
+			a = stale_sol_active(ev);
+		budget = (b->cfg.quirks & ENG_Q_DEACTLIES) ?
+		    VCM_CONSOLE_LIAR_TRIES : VCM_CONSOLE_TEARDOWN_TRIES;
+		if (a == 0) {
+			/* DEACTIVATED when a Deactivate said 00h. */
+			if (op->st.sol != ENG_STALE_SOL_DEACTIVATED)
+				op->st.sol = ENG_STALE_SOL_INACTIVE;
+			op->stage = STALE_DONE;
+		} else if (a > 0 && op->st.sol_rounds < budget) {
+			op->stage = STALE_DEACT;
+		} else {
+			op->st.sol = a > 0 ? ENG_STALE_SOL_ACTIVE :
+			    ENG_STALE_SOL_UNKNOWN;
+			if (cc != IPMI_CC_OK) {
+				op->has_cc = 1;
+				op->last_cc = cc;
+				op->last_cmd = stale_cmd(b, op);
+			}
+			op->stage = STALE_DONE;
+		}
+		break;
+	default:
+		break;
+	}
+	stale_next(x, op, now);
+}
+
 /* Gives the operation to an ACTIVE session. */
 static void
 op_start(struct eng_sess *x, struct eng_qop *op, uint64_t now)
@@ -676,6 +936,13 @@ op_start(struct eng_sess *x, struct eng_qop *op, uint64_t now)
 	size_t len;
 	int rc;
 
+	if (op->rq.op == ENG_OP_CLOSE_STALE) {
+		/* Several requests, one after the other, on this session. */
+		x->op = op;
+		x->idle_at = ENG_NEVER;
+		stale_next(x, op, now);
+		return;
+	}
 	if ((rc = op_encode(op, &netfn, &cmd, data, sizeof(data), &len)) == 0)
 		rc = eng_session_request(&x->s, netfn, cmd, data, len,
 		    op->rq.deadline, op->id, now);
@@ -703,7 +970,8 @@ bmc_budget(const struct eng_bmc *b)
 }
 
 /* Later sessions take quirks and suites from cfg; the console reads its
- * sol_flags at its next SOL retransmit decision. */
+ * sol_flags at its next SOL retransmit decision, its quirks (SOL status,
+ * Deactivate lies, deferred alerts) at its next request. */
 static void
 bmc_effect(struct eng_bmc *b, const struct eng_quirk_effect *f)
 {
@@ -713,8 +981,10 @@ bmc_effect(struct eng_bmc *b, const struct eng_quirk_effect *f)
 	b->cfg.nsuites = f->nsuites;
 	b->max_sessions = f->max_sessions;
 	b->sol_flags = f->sol_flags;
-	if (b->con != NULL)
+	if (b->con != NULL) {
 		b->con->sol_flags = f->sol_flags;
+		b->con->quirks = f->quirks;
+	}
 }
 
 /*
@@ -908,6 +1178,60 @@ sess_random(void *arg, void *buf, size_t len)
 	return VCM_ECRYPTO;
 }
 
+/*
+ * Tells opts.session_cb that x became active (the BMC holds a session
+ * named sid_c for us) or that it ended, once each (engine.h,
+ * "Sessions"). Called from session events, which the callback may
+ * follow with eng_submit() only: that queues and pokes.
+ */
+static void
+sess_report(struct eng_sess *x, uint8_t kind, int confirmed)
+{
+	struct eng *e = x->e;
+	struct eng_sess_event ev;
+
+	if (kind == ENG_SE_ACTIVE) {
+		if (x->reported)
+			return;
+		x->reported = 1;
+	} else {
+		if (x->reported != 1)
+			return;
+		x->reported = 2;
+	}
+	if (e->sess_cb == NULL)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = ENG_MSG_SESSION_EVENT;
+	ev.kind = kind;
+	ev.console = x->con;
+	ev.confirmed = confirmed ? 1 : 0;
+	ev.bmc = x->b->id;
+	ev.sid_c = x->sid_c;
+	ev.sid_m = x->s.sid_m;
+	e->sess_cb(e->arg, &ev);
+}
+
+/* The session events every session gets, the console's too. */
+static void
+sess_track(struct eng_sess *x, const struct eng_event *ev)
+{
+	switch (ev->type) {
+	case ENG_EV_ESTABLISHED:
+		x->sid_c = ev->u.established.sid_c;
+		sess_report(x, ENG_SE_ACTIVE, 0);
+		break;
+	case ENG_EV_CLOSED:
+		sess_report(x, ENG_SE_CLOSED, ev->u.closed.confirmed);
+		break;
+	case ENG_EV_FAILED:
+		sess_report(x, ENG_SE_CLOSED, ev->u.failed.bmc_closed);
+		break;
+	default:
+		break;
+	}
+}
+
 static int
 bmc_other_live(const struct eng_bmc *b, const struct eng_sess *self)
 {
@@ -935,6 +1259,7 @@ sess_event(void *arg, const struct eng_event *ev)
 		mark_dirty(b);
 		return;
 	}
+	sess_track(x, ev);
 	if (x->con && b->con_sess == x) {
 		/* The console's session: its events are the console's; it
 		 * never carries operations. */
@@ -973,8 +1298,11 @@ sess_event(void *arg, const struct eng_event *ev)
 			r.bmc = op->rq.bmc;
 			r.cookie = op->rq.cookie;
 			r.reason = ENG_R_LOST;
+			if (op->rq.op == ENG_OP_CLOSE_STALE)
+				r.u.stale = op->st;
 			complete(e, op, &r);
 			r.reason = ENG_R_SESSION;
+			memset(&r.u, 0, sizeof(r.u));
 		}
 		/* A failed handshake fails the queue unless another session
 		 * of this BMC may still serve it. */
@@ -993,18 +1321,32 @@ sess_event(void *arg, const struct eng_event *ev)
 			    "no", "cc", num, NULL);
 		}
 		if ((op = x->op) != NULL) {
-			x->op = NULL;
-			fail_op(e, op, ENG_R_LOST, VCM_ESESSION);
+			if (op->rq.op == ENG_OP_CLOSE_STALE)
+				stale_done(x, op, ENG_R_LOST, VCM_ESESSION);
+			else {
+				x->op = NULL;
+				fail_op(e, op, ENG_R_LOST, VCM_ESESSION);
+			}
 		}
 		break;
 	case ENG_EV_RESPONSE:
 		if ((op = x->op) != NULL && op->id == ev->u.response.cookie) {
+			if (op->rq.op == ENG_OP_CLOSE_STALE) {
+				stale_response(x, op, ev, uv_now(e->loop));
+				break;
+			}
 			x->op = NULL;
 			op_response(e, op, ev);
 		}
 		break;
 	case ENG_EV_REQUEST_FAILED:
 		if ((op = x->op) != NULL &&
+		    op->id == ev->u.request_failed.cookie &&
+		    op->rq.op == ENG_OP_CLOSE_STALE) {
+			stale_done(x, op, ev->u.request_failed.err ==
+			    VCM_ETIMEDOUT ? ENG_R_TIMEOUT : ENG_R_LOST,
+			    ev->u.request_failed.err);
+		} else if ((op = x->op) != NULL &&
 		    op->id == ev->u.request_failed.cookie) {
 			x->op = NULL;
 			result_init(&r, op);
@@ -1171,13 +1513,15 @@ con_event(void *arg, const struct eng_console_event *cev)
 	case ENG_CON_EV_TEARDOWN:
 		if (cev->u.teardown.close_session)
 			b->con_close = 1;
+		(void)snprintf(num, sizeof(num), "%u", cev->u.teardown.tries);
 		vcm_log(cev->u.teardown.outcome == ENG_CON_TD_LIED ?
 		    VCM_LOG_WARN : VCM_LOG_INFO, "eng_console_teardown",
 		    "bmc", addr, "outcome",
 		    cev->u.teardown.outcome == ENG_CON_TD_VERIFIED ?
 		    "verified" : cev->u.teardown.outcome == ENG_CON_TD_LIED ?
 		    "lied" : cev->u.teardown.outcome == ENG_CON_TD_NONE ?
-		    "none" : "unverifiable", NULL);
+		    "none" : "unverifiable", "deactivates", num, "stopping",
+		    b->con_stopping ? "yes" : "no", NULL);
 		break;
 	case ENG_CON_EV_UNREACHABLE:
 		vcm_log(VCM_LOG_WARN, "eng_console_unreachable", "bmc", addr,
@@ -1208,7 +1552,11 @@ con_event(void *arg, const struct eng_console_event *cev)
 	con_deliver(b, &ev);
 }
 
-/* Delivers every viewer's queued output. */
+/*
+ * Delivers every viewer's queued output, but a paused viewer's
+ * (ENG_CON_PAUSE): that stays in its console queue, bounded, until
+ * ENG_CON_RESUME (the console's READABLE brings us back here).
+ */
 static void
 con_drain(struct eng_bmc *b)
 {
@@ -1219,8 +1567,8 @@ con_drain(struct eng_bmc *b)
 
 	b->con_drain = 0;
 	for (i = 0; i < VCM_CONSOLE_VIEWERS_MAX; i++) {
-		for (guard = 0; guard < 4 && b->con != NULL && b->vused[i];
-		    guard++) {
+		for (guard = 0; guard < 4 && b->con != NULL && b->vused[i] &&
+		    eng_console_paused(b->con, b->vh[i]) == 0; guard++) {
 			n = eng_console_read(b->con, b->vh[i], buf,
 			    sizeof(b->e->conbuf));
 			if (n <= 0)
@@ -1519,6 +1867,42 @@ expire_queue(struct eng_bmc *b, uint64_t now)
 	}
 }
 
+/*
+ * Stopping (eng_stop, eng_bmc_remove): the console's verified teardown
+ * runs on its session first, so the SOL is given back before the
+ * session that owns it goes. Returns 1 while that session must stay
+ * (the teardown waits for the BMC, within VCM_ENG_STOP_CONSOLE_MS).
+ */
+static int
+con_stop(struct eng_bmc *b, uint64_t now)
+{
+	struct eng_console *c = b->con;
+	struct eng_sess *x = b->con_sess;
+
+	if (c == NULL)
+		return 0;
+	if (!b->con_stopping) {
+		b->con_stopping = 1;
+		b->con_stop_by = now + VCM_ENG_STOP_CONSOLE_MS;
+		(void)eng_console_stop(c, now);
+	}
+	if (b->con_close) {
+		/* TEARDOWN came: the session goes with the others. */
+		b->con_close = 0;
+		return 0;
+	}
+	if (now >= b->con_stop_by || x == NULL || x->dead ||
+	    x->s.state != ENG_S_ACTIVE)
+		return 0;
+	if (eng_console_next(c) <= now)
+		eng_console_tick(c, now);
+	if (b->con_close) {
+		b->con_close = 0;
+		return 0;
+	}
+	return eng_console_tearing_down(c);
+}
+
 static void
 pump(struct eng_bmc *b, uint64_t now)
 {
@@ -1529,25 +1913,33 @@ pump(struct eng_bmc *b, uint64_t now)
 	struct eng_qop *op;
 	unsigned int hs, n, i, guard;
 	uint64_t when, t;
+	int keep;
 
 	if (b->removing || e->stopping) {
 		memset(&r, 0, sizeof(r));
 		r.reason = ENG_R_STOPPING;
 		r.status = VCM_ESTATE;
 		fail_queue(b, &r);
+		keep = con_stop(b, now);
 		n = 0;
 		TAILQ_FOREACH(x, &b->sessions, link)
 			if (n < VCM_BMC_SESSIONS_MAX + 1)
 				list[n++] = x;
 		for (i = 0; i < n; i++) {
 			x = list[i];
-			if (!x->dead && x->s.state != ENG_S_CLOSING)
+			if (!x->dead && x->s.state != ENG_S_CLOSING &&
+			    !(keep && x == b->con_sess))
 				(void)eng_session_close(&x->s, now);
 			settle(x, now);
 		}
 		if (b->nsess == 0 && b->removing)
 			bmc_free(b);
-		else
+		else if (keep) {
+			/* The teardown's timers, and its bound. */
+			when = eng_console_next(b->con);
+			heap_set(e, &b->t, when < b->con_stop_by ? when :
+			    b->con_stop_by);
+		} else
 			heap_set(e, &b->t, ENG_NEVER);
 		return;
 	}
@@ -1742,6 +2134,27 @@ offer(struct eng_bmc *b, unsigned int sock, const uint8_t *p, size_t n,
 		deliver(list[i], p, n, now);
 }
 
+/*
+ * A datagram from b that is not even a well-formed RMCP packet: carries
+ * no session id, so every live session of b on this socket hears of it
+ * (one, as the sessions of a BMC sit on distinct sockets); each resends
+ * what it waits for (session.c, "damaged").
+ */
+static void
+damaged(struct eng_bmc *b, unsigned int sock, const uint8_t *p, size_t n,
+    uint64_t now)
+{
+	struct eng_sess *list[VCM_BMC_SESSIONS_MAX + 1], *x;
+	unsigned int i, cnt = 0;
+
+	b->e->c.rx_damaged++;
+	TAILQ_FOREACH(x, &b->sessions, link)
+		if (!x->dead && x->sock == sock && cnt <= VCM_BMC_SESSIONS_MAX)
+			list[cnt++] = x;
+	for (i = 0; i < cnt; i++)
+		deliver(list[i], p, n, now);
+}
+
 static void
 on_datagram(struct eng *e, unsigned int sock, const uint8_t *p, size_t n,
     const struct sockaddr_in *from, uint64_t now)
@@ -1761,8 +2174,10 @@ on_datagram(struct eng *e, unsigned int sock, const uint8_t *p, size_t n,
 	}
 	switch (ipmi_datagram_classify(p, n)) {
 	case IPMI_DGRAM_LANPLUS:
-		if (ipmi_lanplus_peek(p, n, &h) != 0)
-			break;
+		if (ipmi_lanplus_peek(p, n, &h) != 0) {
+			damaged(b, sock, p, n, now);
+			return;
+		}
 		if (h.session_id != 0) {
 			x = htab_get(&e->sids, h.session_id);
 			if (x == NULL || x->b != b || x->sock != sock)
@@ -1791,8 +2206,11 @@ on_datagram(struct eng *e, unsigned int sock, const uint8_t *p, size_t n,
 	case IPMI_DGRAM_LAN15:
 		offer(b, sock, p, n, now, 1);
 		return;
+	case IPMI_DGRAM_ASF:
+		break;		/* a pong: vcm sends no ping */
 	default:
-		break;
+		damaged(b, sock, p, n, now);
+		return;
 	}
 	e->c.rx_unmatched++;
 }
@@ -1849,6 +2267,7 @@ eng_new(uv_loop_t *loop, const struct eng_opts *o, eng_result_cb *cb,
 	}
 	e->cb = cb;
 	e->con_cb = o->console_cb;
+	e->sess_cb = o->session_cb;
 	e->arg = arg;
 	e->idle_ms = o->idle_ms;
 	e->con_cfg.policy = o->console_policy;
@@ -2001,6 +2420,9 @@ eng_submit(struct eng *e, const struct eng_request *rq)
 	if (rq == NULL || rq->type != ENG_MSG_OP || rq->op == 0 ||
 	    rq->op >= ENG_OP__COUNT)
 		return VCM_EINVAL;
+	if (rq->op == ENG_OP_CLOSE_STALE && (rq->nstale > VCM_ENG_STALE_MAX ||
+	    (rq->nstale == 0 && !rq->stale_sol)))
+		return VCM_EINVAL;
 	if ((b = bmc_get(e, rq->bmc)) == NULL)
 		return VCM_EINVAL;
 	if (e->stopping || b->removing)
@@ -2058,6 +2480,7 @@ eng_console_request(struct eng *e, const struct eng_con_request *rq)
 			/* The engine's policy, this BMC's SOL quirks. */
 			cc = e->con_cfg;
 			cc.sol_flags = b->sol_flags;
+			cc.quirks = b->cfg.quirks;
 			if ((r = eng_console_init(b->con, &cc, &env)) != 0) {
 				free(b->con);
 				b->con = NULL;
@@ -2098,6 +2521,12 @@ eng_console_request(struct eng *e, const struct eng_con_request *rq)
 	case ENG_CON_TAKE_OVER:
 		r = eng_console_take_over(b->con, h);
 		break;
+	case ENG_CON_PAUSE:
+	case ENG_CON_RESUME:
+		/* RESUME with bytes queued: READABLE sets con_drain, and
+		 * pump() delivers them from the loop, not from here. */
+		r = eng_console_pause(b->con, h, rq->verb == ENG_CON_PAUSE);
+		break;
 	case ENG_CON_DETACH:
 		if ((r = eng_console_detach(b->con, h, now)) == 0)
 			b->vused[slot] = 0;
@@ -2129,8 +2558,8 @@ eng_stop(struct eng *e)
 		return;
 	e->stopping = 1;
 	for (i = 0; i < e->nbmcs; i++)
-		if (e->bmcs[i] != NULL &&
-		    (e->bmcs[i]->nqueue > 0 || e->bmcs[i]->nsess > 0))
+		if (e->bmcs[i] != NULL && (e->bmcs[i]->nqueue > 0 ||
+		    e->bmcs[i]->nsess > 0 || e->bmcs[i]->con != NULL))
 			poke(e->bmcs[i]);
 	if (e->nsess == 0 && e->nheap == 0) {
 		close_handles(e);
@@ -2201,6 +2630,7 @@ eng_op_name(unsigned int op)
 		[ENG_OP_BOOTDEV_DISK] = "bootdev disk",
 		[ENG_OP_MC_INFO] = "mc info",
 		[ENG_OP_CHASSIS_STATUS] = "chassis status",
+		[ENG_OP_CLOSE_STALE] = "close stale",
 	};
 
 	return op < ENG_OP__COUNT && names[op] ? names[op] : "unknown";
@@ -2245,6 +2675,45 @@ restore_text(uint8_t p)
 	    p == 2 ? "always-on" : "unknown";
 }
 
+static const char *
+stale_sol_text(uint8_t sol)
+{
+	static const char *const names[] = {
+		[ENG_STALE_SOL_NONE] = "not asked",
+		[ENG_STALE_SOL_INACTIVE] = "inactive",
+		[ENG_STALE_SOL_DEACTIVATED] = "deactivated (verified)",
+		[ENG_STALE_SOL_ACTIVE] = "STILL ACTIVE",
+		[ENG_STALE_SOL_UNKNOWN] = "unknown (the BMC would not say)",
+		[ENG_STALE_SOL_SKIPPED] = "skipped (our console uses it)",
+	};
+
+	return sol < sizeof(names) / sizeof(names[0]) && names[sol] ?
+	    names[sol] : "unknown";
+}
+
+/* ENG_OP_CLOSE_STALE: the counts, then why it is not OK if it is not. */
+static int
+stale_format(const struct eng_result *r, char *buf, size_t cap)
+{
+	const struct eng_stale *st = &r->u.stale;
+	char why[96];
+	int n;
+
+	why[0] = '\0';
+	if (r->reason == ENG_R_CC && r->has_status)
+		(void)snprintf(why, sizeof(why), "; %s answered %02Xh",
+		    cmd_text(r), r->status_code);
+	else if (r->reason == ENG_R_TIMEOUT)
+		(void)snprintf(why, sizeof(why), "; timeout in %s",
+		    cmd_text(r));
+	else if (r->reason == ENG_R_LOST)
+		(void)snprintf(why, sizeof(why), "; session lost");
+	n = snprintf(buf, cap, "closed %u, already gone %u, failed %u, "
+	    "skipped %u; sol %s%s", st->closed, st->gone, st->failed,
+	    st->skipped, stale_sol_text(st->sol), why);
+	return n;
+}
+
 size_t
 eng_result_format(const struct eng_result *r, char *buf, size_t cap)
 {
@@ -2254,6 +2723,12 @@ eng_result_format(const struct eng_result *r, char *buf, size_t cap)
 	if (cap == 0)
 		return 0;
 	buf[0] = '\0';
+	if (r->op == ENG_OP_CLOSE_STALE && (r->reason == ENG_R_OK ||
+	    r->reason == ENG_R_CC || r->reason == ENG_R_TIMEOUT ||
+	    r->reason == ENG_R_LOST)) {
+		n = stale_format(r, buf, cap);
+		goto out;
+	}
 	switch (r->reason) {
 	case ENG_R_OK:
 		switch (r->op) {
@@ -2375,6 +2850,7 @@ eng_result_format(const struct eng_result *r, char *buf, size_t cap)
 		n = snprintf(buf, cap, "failed: %s", vcm_strerror(r->status));
 		break;
 	}
+out:
 	if (n < 0) {
 		buf[0] = '\0';
 		return 0;

@@ -31,6 +31,13 @@
  * idle_ms closes (0: as soon as the queue is empty); the cipher suite
  * that worked is tried first next time.
  *
+ * Crash recovery: opts.session_cb hears of every BMC session that
+ * becomes active and of its end (struct eng_sess_event: BMC id and the
+ * BMC's session id), so a daemon can persist what it holds; after a
+ * crash ENG_OP_CLOSE_STALE closes what the dead process left open (by
+ * Close Session naming those ids, from a session of its own) and ends
+ * a SOL it left active.
+ *
  * Threading: none. Every call is made on the loop's thread; the result
  * callback may call eng_submit() and eng_bmc_remove().
  */
@@ -48,9 +55,12 @@
 
 struct eng;
 struct eng_con_event;
+struct eng_sess_event;
 
 /* Console events and output for viewers (see "Consoles" below). */
 typedef void	eng_console_cb(void *arg, const struct eng_con_event *);
+/* BMC sessions opened and closed (see "Sessions" below). */
+typedef void	eng_session_cb(void *arg, const struct eng_sess_event *);
 
 struct eng_opts {
 	const char	*bind_addr;	/* NULL: "0.0.0.0" */
@@ -60,6 +70,9 @@ struct eng_opts {
 	eng_console_cb	*console_cb;
 	uint8_t		 console_policy;	/* enum eng_console_policy */
 	uint32_t	 console_linger_ms;	/* 0: VCM_CONSOLE_LINGER_MS */
+	/* Sessions: events go to session_cb (with eng_new's arg); NULL:
+	 * none. */
+	eng_session_cb	*session_cb;
 };
 
 /* One BMC. Credentials are copied; the copy is wiped on removal. */
@@ -93,7 +106,8 @@ enum eng_msg_type {
 	ENG_MSG_OP = 1,		/* struct eng_request: run an operation */
 	ENG_MSG_RESULT,		/* struct eng_result: its outcome */
 	ENG_MSG_CONSOLE,	/* struct eng_con_request: a viewer's call */
-	ENG_MSG_CONSOLE_EVENT	/* struct eng_con_event: to viewers */
+	ENG_MSG_CONSOLE_EVENT,	/* struct eng_con_event: to viewers */
+	ENG_MSG_SESSION_EVENT	/* struct eng_sess_event: sessions */
 };
 
 enum eng_op {
@@ -108,6 +122,18 @@ enum eng_op {
 	ENG_OP_BOOTDEV_DISK,
 	ENG_OP_MC_INFO,		/* Get Device ID */
 	ENG_OP_CHASSIS_STATUS,
+	/*
+	 * Crash recovery: Close Session for each of stale_sids (sessions a
+	 * dead vcm process left open on the BMC; 87h "invalid session id"
+	 * means already gone, a success), sent on one of the engine's own
+	 * sessions, which needs the administrator privilege to close
+	 * another session. Ids of the engine's own live sessions are
+	 * skipped. Then, with stale_sol, the SOL payload the dead process
+	 * had: Deactivate Payload and Get Payload Activation Status,
+	 * VCM_CONSOLE_TEARDOWN_TRIES rounds (skipped while this engine's
+	 * own console of the BMC is in use). Result in u.stale.
+	 */
+	ENG_OP_CLOSE_STALE,
 	ENG_OP__COUNT
 };
 
@@ -117,6 +143,11 @@ struct eng_request {
 	uint32_t	 bmc;		/* from eng_bmc_add() */
 	uint64_t	 deadline;	/* absolute, eng_now() clock */
 	uint64_t	 cookie;	/* the caller's, echoed in the result */
+	/* ENG_OP_CLOSE_STALE only: the BMC's session ids (SIDc, as in
+	 * struct eng_sess_event), and 1 to end a SOL left active too. */
+	uint32_t	 stale_sids[VCM_ENG_STALE_MAX];
+	uint8_t		 nstale;
+	uint8_t		 stale_sol;
 };
 
 /* Why an operation failed; ENG_R_SESSION carries an enum eng_fail. */
@@ -140,6 +171,25 @@ struct eng_devid {
 	uint8_t		 ipmi_version;		/* BCD, 0x02 = 2.0 */
 	uint32_t	 manufacturer_id;	/* IANA */
 	uint16_t	 product_id;
+};
+
+/* What ENG_OP_CLOSE_STALE did with the SOL (struct eng_stale.sol). */
+enum eng_stale_sol {
+	ENG_STALE_SOL_NONE = 0,		/* not asked (stale_sol 0) */
+	ENG_STALE_SOL_INACTIVE,		/* was not active (verified) */
+	ENG_STALE_SOL_DEACTIVATED,	/* was active, now inactive (verified) */
+	ENG_STALE_SOL_ACTIVE,		/* still active after every round */
+	ENG_STALE_SOL_UNKNOWN,		/* the BMC would not say */
+	ENG_STALE_SOL_SKIPPED		/* this engine's console uses it */
+};
+
+struct eng_stale {
+	uint8_t		 closed;	/* Close Session answered 00h */
+	uint8_t		 gone;		/* 87h: no such session any more */
+	uint8_t		 failed;	/* other answers (cc in the result) */
+	uint8_t		 skipped;	/* 0, repeated or one of ours */
+	uint8_t		 sol;		/* enum eng_stale_sol */
+	uint8_t		 sol_rounds;	/* Deactivate Payload sends */
 };
 
 struct eng_chassis {
@@ -168,6 +218,7 @@ struct eng_result {
 	union {
 		struct eng_chassis	 chassis;	/* POWER_STATUS too */
 		struct eng_devid	 devid;
+		struct eng_stale	 stale;		/* CLOSE_STALE */
 	} u;
 };
 
@@ -185,6 +236,23 @@ typedef void	eng_result_cb(void *arg, const struct eng_result *);
  * back through opts.console_cb as struct eng_con_event, never from
  * inside eng_console_request() except its return value and the writer
  * change a TAKE_OVER causes (ENG_CON_EV_WRITER, _WRITER_LOST).
+ *
+ * Back-pressure: output is pushed (ENG_CV_OUTPUT) on every loop turn,
+ * so a caller whose sink is full (a WebSocket's send queue, a terminal
+ * that blocks) must not buffer it without bound: it sends ENG_CON_PAUSE
+ * for that viewer and ENG_CON_RESUME when the sink has drained. While
+ * paused the viewer's output waits in its console queue
+ * (VCM_CONSOLE_VIEWER_QUEUE_BYTES); a full queue skips the viewer ahead
+ * (ENG_CON_EV_OVERFLOW, u.overflow.skipped bytes lost), and a second
+ * overflow before it ever drained drops it (ENG_CON_EV_DROPPED: it is
+ * detached). The BMC and the other viewers never wait for it. After
+ * RESUME what is queued comes from the loop, not from inside the call.
+ *
+ * Flow control from the BMC: ENG_CON_EV_FLOW (ev.u.flow) says when the
+ * writer's keystrokes are held (blocked 1: the BMC NACKs our packet or
+ * says "character transfer unavailable") and when they flow again
+ * (blocked 0); viewer -1. Typing may go on meanwhile: WRITE takes what
+ * fits in the input queue (VCM_CONSOLE_INPUT_BYTES).
  */
 enum eng_con_verb {
 	ENG_CON_OPEN = 1,	/* attach a viewer (rights); returns its id */
@@ -193,8 +261,12 @@ enum eng_con_verb {
 	ENG_CON_TAKE_OVER,	/* become the writer (write rights) */
 	ENG_CON_DETACH,		/* leave; the last one starts the linger */
 	ENG_CON_RETRY,		/* after ENG_CV_REFUSED: try again */
+	ENG_CON_PAUSE,		/* the viewer's sink is full: hold output */
+	ENG_CON_RESUME,		/* it drained: deliver again */
 	ENG_CON__COUNT
 };
+/* ENG_CON_PAUSE and ENG_CON_RESUME exist (callers may test for them). */
+#define ENG_CON_HAS_PAUSE	1
 
 struct eng_con_request {
 	uint8_t		 type;		/* ENG_MSG_CONSOLE */
@@ -233,6 +305,34 @@ struct eng_con_event {
 	uint8_t		 fail, step, tries;	/* ENG_CV_SESSION */
 };
 
+/*
+ * ---- Sessions -----------------------------------------------------------
+ *
+ * For crash recovery (see the top): ACTIVE when a session to a BMC is
+ * established (operations' and the console's alike), CLOSED when it has
+ * ended, each exactly once per session. A CLOSED with confirmed 0 is a
+ * session whose Close Session the BMC never confirmed: it may hold a
+ * slot until the BMC's idle timeout (ENG_OP_CLOSE_STALE can end it; 87h
+ * then says it is gone). Sessions still open when eng_free() runs
+ * without eng_stop() get no CLOSED. Delivered from the loop, never from
+ * inside an API call; the callback may call eng_submit().
+ */
+enum eng_sess_kind {
+	ENG_SE_ACTIVE = 1,
+	ENG_SE_CLOSED
+};
+
+struct eng_sess_event {
+	uint8_t		 type;		/* ENG_MSG_SESSION_EVENT */
+	uint8_t		 kind;		/* enum eng_sess_kind */
+	uint8_t		 console;	/* the console's session */
+	uint8_t		 confirmed;	/* CLOSED: the BMC confirmed it */
+	uint32_t	 bmc;
+	uint32_t	 sid_c;		/* the BMC's id: what Close Session
+					   names (ENG_OP_CLOSE_STALE) */
+	uint32_t	 sid_m;		/* ours */
+};
+
 /* ---- API ---------------------------------------------------------------- */
 
 /* Creates the engine on loop; binds the sockets. NULL with *err set. */
@@ -245,8 +345,9 @@ uint64_t	 eng_now(struct eng *);
 int64_t		 eng_bmc_add(struct eng *, const struct eng_bmc_config *);
 /* The id of the BMC at addr:port (host order), or 0. */
 uint32_t	 eng_bmc_lookup(struct eng *, uint32_t addr, uint16_t port);
-/* Fails its queued operations (ENG_R_STOPPING), closes its sessions,
- * then forgets it and wipes its credentials. */
+/* Fails its queued operations (ENG_R_STOPPING), tears its console down
+ * and closes its sessions as eng_stop() does, then forgets it and wipes
+ * its credentials. */
 int		 eng_bmc_remove(struct eng *, uint32_t bmc);
 /* Queues one operation. Its result always comes through the callback,
  * never from inside this call. */
@@ -264,9 +365,12 @@ int64_t		 eng_console_request(struct eng *,
 int		 eng_console_state(struct eng *, uint32_t bmc);
 
 /*
- * Stops: fails queued operations, closes every session (Close Session,
- * bounded by VCM_ENG_CLOSE_MS), then closes the sockets and the timer
- * so uv_run() returns. Call eng_free() after the loop has ended.
+ * Stops: fails queued operations, tears every console down first (the
+ * verified teardown: Deactivate Payload, Get Payload Activation Status;
+ * viewers still attached get ENG_CON_EV_TEARDOWN, bounded by
+ * VCM_ENG_STOP_CONSOLE_MS), closes every session (Close Session, bounded
+ * by VCM_ENG_CLOSE_MS), then closes the sockets and the timer so
+ * uv_run() returns. Call eng_free() after the loop has ended.
  */
 void		 eng_stop(struct eng *);
 void		 eng_free(struct eng *);
@@ -277,6 +381,7 @@ struct eng_counters {
 	uint64_t	 close_unconfirmed;	/* Close Session not confirmed */
 	uint64_t	 ops_done, ops_failed;
 	uint64_t	 rx, rx_unmatched, tx, tx_dropped;
+	uint64_t	 rx_damaged;	/* not RMCP at all: resends sooner */
 	uint32_t	 sessions_now, sessions_max;
 };
 void		 eng_counters(const struct eng *, struct eng_counters *);

@@ -22,8 +22,9 @@
  * engine asks Get Device ID once, looks the profile up, and
  * eng_quirks_apply() merges it with the caller's eng_bmc_config and the
  * operator's override (which also applies before the answer, from the
- * first session on): quirks go to later sessions (eng_config.quirks),
- * eng_quirks_sol_flags() to the console (eng_console_config.sol_flags),
+ * first session on): quirks go to later sessions (eng_config.quirks)
+ * and to the console (eng_console_config.quirks), eng_quirks_sol_flags()
+ * to the console's SOL sender (eng_console_config.sol_flags),
  * max_sessions and suites to the BMC. The match is logged as
  * "vendor_profile".
  */
@@ -57,10 +58,13 @@
  * Get Payload Activation Status is not implemented (CCh, Supermicro
  * X8SIL-F, FreeIPMI solstatus) or does not show an existing SOL (Quanta
  * S99Q, SOL#13): do not ask it; treat "80h already active" as stale
- * without the check and end a teardown after Deactivate's answer.
- * NOT READ YET: console.c stops believing the status by itself after
- * VCM_CONSOLE_CONTRADICT_MAX contradictions; the flag would skip that
- * learning (and its round trips) from the first console.
+ * without the check, poll no status while live, and verify a teardown
+ * another way: a second Deactivate Payload, whose "80h already
+ * deactivated" says the payload is inactive (00h: it was still active,
+ * another round).
+ * Read by console.c (eng_console_config.quirks) from the first console
+ * on, instead of learning it after VCM_CONSOLE_CONTRADICT_MAX
+ * contradictions, and by ENG_OP_CLOSE_STALE's SOL check (engine.c).
  */
 #define ENG_Q_SOLSTATUS		0x00000008u
 
@@ -87,9 +91,14 @@
  * H8QME, SOL#5/#17) or 80h "already deactivated" while active (Dell
  * M605/M610/M915): verify harder (more Deactivate + Activation Status
  * rounds, and report the console as "may still be active").
- * NOT READ YET: console.c verifies every teardown on every BMC
- * (VCM_CONSOLE_TEARDOWN_TRIES rounds) and flags a lie; the flag is for
- * raising that budget per board.
+ * Read by console.c: a Deactivate's answer is never the end (every BMC
+ * gets the status check), and with the flag a teardown or a stale-SOL
+ * take runs VCM_CONSOLE_LIAR_TRIES rounds instead of
+ * VCM_CONSOLE_TEARDOWN_TRIES / VCM_CONSOLE_TAKE_TRIES; one still active
+ * after them ends as ENG_CON_TD_LIED ("may still be active"). With
+ * ENG_Q_SOLSTATUS too, the second Deactivate's 80h proves nothing
+ * (Dell M says it while active): such a teardown ends unverifiable.
+ * ENG_OP_CLOSE_STALE uses the same budget.
  */
 #define ENG_Q_DEACTLIES		0x00000040u
 
@@ -107,7 +116,8 @@
  * Activate Payload fails unless serial alerts are deferred while SOL is
  * active (FreeIPMI serialalertsdeferred; Windmill/Winterfell): set aux
  * bits 3:2 to 01b.
- * NOT READ YET: console.c always sends 00b (alerts proceed).
+ * Read by console.c: its Activate Payload carries 01b with the flag,
+ * 00b (alerts proceed) without.
  */
 #define ENG_Q_SOLDEFERALERTS	0x00000100u
 

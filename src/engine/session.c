@@ -4,15 +4,29 @@
  *
  * Two retransmission mechanisms:
  *  - Open Session, RAKP1 and RAKP3 keep their payload in hs_buf and are
- *    timed by hs_next. A timeout in OPEN resends it; a timeout in RAKP1
- *    or RAKP3 restarts from Open Session with a new console id and Rm,
- *    because the BMC's state has moved on (ipmitool, IPMI.md §1.3).
+ *    timed by hs_next. A timeout resends the step (RAKP1 under a new
+ *    message tag, so that only the answer to the last copy is taken); a
+ *    step still unanswered after its tries restarts from Open Session
+ *    with a new console id and Rm, because the BMC's state has moved on
+ *    (ipmitool, IPMI.md §1.3). Resending first matters: every restart
+ *    leaves the BMC a half-open session holding one of its few slots
+ *    until its own handshake timeout (bmcsim: 4 slots, 3 s).
  *  - Everything framed as an IPMI message (Get Channel Auth Caps before
  *    the session, Set Session Privilege, user requests, keepalives and
  *    Close Session) lives in the request table; every send takes a new
  *    rqSeq and, in a session, a new session sequence number (IPMI.md
  *    §2.2), and a reply to any of the last VCM_ENG_RQ_SEQ_KEEP copies
  *    completes the request.
+ *
+ * A damaged datagram from the BMC (not even a well-formed RMCP packet:
+ * line noise, bmcsim's garbage fault) is not silence: the BMC answered
+ * and the answer was lost on the way. The step or requests waiting for
+ * it are resent after VCM_ENG_DAMAGED_MS, without raising the backoff
+ * and without spending the tries that measure silence, at most
+ * VCM_ENG_DAMAGED_RESENDS times each (a BMC sending only garbage cannot
+ * make us spin). Before this, a garbage reply cost the whole backoff
+ * interval and a try, and 20 % garbage made about one run in ten miss
+ * a 5 s deadline.
  */
 #include <string.h>
 
@@ -321,6 +335,14 @@ seq_alloc(struct eng_session *s)
 	return s->rq_seq;
 }
 
+/* Sends that met silence (the budget and backoff count only those); >= 1
+ * once sent. */
+static unsigned int
+rq_quiet(const struct eng_rq *q)
+{
+	return q->tries > q->early ? (unsigned int)(q->tries - q->early) : 1;
+}
+
 static unsigned int
 rq_max_tries(const struct eng_session *s, const struct eng_rq *q)
 {
@@ -374,9 +396,12 @@ rq_send(struct eng_session *s, struct eng_rq *q, uint64_t now)
 		return r;
 	if (q->tries > 0)
 		s->stats.retransmits++;
+	if (q->damaged && q->early < UINT8_MAX)
+		q->early++;
+	q->damaged = 0;
 	if (q->tries < ENG_TRIES_UNBOUNDED)
 		q->tries++;
-	q->next_tx = after(now, backoff(s, q->tries - 1u));
+	q->next_tx = after(now, backoff(s, rq_quiet(q) - 1u));
 	if (q->kind != ENG_RQK_AUTHCAP && s->wait_since == ENG_NEVER)
 		s->wait_since = now;
 	s->last_cmd = now;
@@ -462,6 +487,8 @@ hs_enter(struct eng_session *s, enum eng_state st, size_t len, uint64_t now)
 	s->state = (uint8_t)st;
 	s->hs_len = (uint8_t)len;
 	s->hs_tries = 0;
+	s->hs_early = 0;
+	s->hs_damaged = 0;
 	hs_send(s, now);
 }
 
@@ -505,13 +532,51 @@ open_session(struct eng_session *s, uint64_t now)
 	hs_enter(s, ENG_S_OPEN, w.len, now);
 }
 
+/* Starts the handshake again from Open Session (new console id, Rm,
+ * and backoff: a fresh exchange), within VCM_ENG_RESTARTS_MAX. */
+static void
+restart(struct eng_session *s, uint64_t now)
+{
+	if (s->restarts >= VCM_ENG_RESTARTS_MAX) {
+		fail(s, ENG_FAIL_UNREACHABLE, 0, 0);
+		return;
+	}
+	s->restarts++;
+	s->stats.restarts++;
+	s->hs_level = 0;
+	open_session(s, now);
+}
+
+/* RAKP1 goes out again under a new tag: a BMC that answers a repeated
+ * RAKP1 makes a new Rc, and only the RAKP2 echoing the newest tag
+ * carries the Rc it will check RAKP3 against. */
+static void
+hs_resend(struct eng_session *s, uint64_t now)
+{
+	if (s->state == ENG_S_RAKP1 && s->hs_len > 0)
+		s->hs_buf[0] = ++s->tag;
+	hs_send(s, now);
+}
+
 static void
 hs_timeout(struct eng_session *s, uint64_t now)
 {
+	unsigned int quiet;
+
+	if (s->hs_damaged) {
+		/* The BMC answered, damaged: the same step again, no
+		 * backoff, no try spent (see the top of this file). */
+		s->hs_damaged = 0;
+		s->hs_early++;
+		hs_resend(s, now);
+		return;
+	}
 	if (s->hs_level < 16)
 		s->hs_level++;
+	quiet = s->hs_tries > s->hs_early ?
+	    (unsigned int)(s->hs_tries - s->hs_early) : 0;
 	if (s->state == ENG_S_OPEN) {
-		if (s->hs_tries >= VCM_ENG_STEP_TRIES) {
+		if (quiet >= VCM_ENG_STEP_TRIES) {
 			fail(s, ENG_FAIL_UNREACHABLE, 0, 0);
 			return;
 		}
@@ -519,24 +584,23 @@ hs_timeout(struct eng_session *s, uint64_t now)
 		return;
 	}
 	/*
+	 * RAKP1: the BMC keeps the half-open session (and its slot) while
+	 * it waits for RAKP3, and one that takes a repeated RAKP1 (bmcsim
+	 * does) answers it: resend before restarting. One that refuses it
+	 * answers an error status, which restarts (on_rakp2).
 	 * RAKP3: the BMC made the session active when it took RAKP3, so a
 	 * lost RAKP4 followed by a new Open Session would leave that
 	 * session holding a slot until the BMC's idle kill (found with
 	 * bmcsim garbage=20%). Resend the same RAKP3 first: BMCs answer a
 	 * repeated one again (IPMI.md §1; bmcsim does).
 	 */
-	if (s->state == ENG_S_RAKP3 && s->hs_tries < VCM_ENG_RAKP3_TRIES) {
-		hs_send(s, now);
+	if ((s->state == ENG_S_RAKP1 && quiet < VCM_ENG_RAKP1_TRIES) ||
+	    (s->state == ENG_S_RAKP3 && quiet < VCM_ENG_RAKP3_TRIES)) {
+		hs_resend(s, now);
 		return;
 	}
-	/* RAKP1, or RAKP3 unanswered: the BMC has moved on; start again. */
-	if (s->restarts >= VCM_ENG_RESTARTS_MAX) {
-		fail(s, ENG_FAIL_UNREACHABLE, 0, 0);
-		return;
-	}
-	s->restarts++;
-	s->stats.restarts++;
-	open_session(s, now);
+	/* Still unanswered: the BMC has moved on; start again. */
+	restart(s, now);
 }
 
 /* Is id a suite vcm can run (integrity and confidentiality)? */
@@ -730,6 +794,16 @@ on_rakp2(struct eng_session *s, const uint8_t *pkt, size_t n, uint64_t now)
 		return;
 	}
 	if (r2.status != IPMI_RMCPP_OK) {
+		/*
+		 * An error to a repeated RAKP1 that is not about the user
+		 * (a BMC that does not take RAKP1 twice may answer "invalid
+		 * session id"): the exchange is lost, not refused.
+		 */
+		if (s->hs_tries > 1 && !status_no_slots(r2.status) &&
+		    r2.status != ENG_ST_UNAUTH_NAME && !status_priv(r2.status)) {
+			restart(s, now);
+			return;
+		}
 		fail_status(s, r2.status);
 		return;
 	}
@@ -969,6 +1043,62 @@ on_reply(struct eng_session *s, const struct ipmi_msg *m, uint64_t now)
 
 /* ---- input ------------------------------------------------------------ */
 
+/* Not even a well-formed RMCP packet: noise, not an answer of any kind. */
+static int
+damaged_datagram(const uint8_t *pkt, size_t n)
+{
+	struct ipmi_lanplus_hdr h;
+	struct ipmi_lan15_hdr h15;
+	const uint8_t *msg;
+	size_t len;
+
+	switch (ipmi_datagram_classify(pkt, n)) {
+	case IPMI_DGRAM_ASF:
+		return 0;
+	case IPMI_DGRAM_LANPLUS:
+		return ipmi_lanplus_peek(pkt, n, &h) != 0;
+	case IPMI_DGRAM_LAN15:
+		return ipmi_lan15_decode(pkt, n, &h15, &msg, &len) != 0;
+	default:
+		return 1;
+	}
+}
+
+/*
+ * A damaged datagram came from the BMC: what waits for an answer is
+ * resent soon (see the top of this file). Each step or request gets at
+ * most VCM_ENG_DAMAGED_RESENDS such resends, one per copy sent.
+ */
+static void
+damaged(struct eng_session *s, uint64_t now)
+{
+	uint64_t t = after(now, VCM_ENG_DAMAGED_MS);
+	struct eng_rq *q;
+	int i;
+
+	if (in_handshake(s)) {
+		if (s->hs_tries > 0 && !s->hs_damaged &&
+		    s->hs_early < VCM_ENG_DAMAGED_RESENDS) {
+			s->hs_damaged = 1;
+			if (t < s->hs_next)
+				s->hs_next = t;
+		}
+		return;
+	}
+	if (s->state != ENG_S_AUTHCAP && !in_session(s))
+		return;
+	for (i = 0; i < VCM_ENG_RQ_SLOTS; i++) {
+		q = &s->rq[i];
+		if (q->kind == ENG_RQK_FREE || q->tries == 0 || q->damaged ||
+		    q->early >= VCM_ENG_DAMAGED_RESENDS ||
+		    (q->kind == ENG_RQK_AUTHCAP) != (s->state == ENG_S_AUTHCAP))
+			continue;
+		q->damaged = 1;
+		if (t < q->next_tx)
+			q->next_tx = t;
+	}
+}
+
 static void
 input_authcap(struct eng_session *s, const uint8_t *pkt, size_t n,
     uint64_t now)
@@ -1092,6 +1222,11 @@ eng_session_input(struct eng_session *s, const uint8_t *pkt, size_t n,
 		drop(s, ENG_DROP_KIND);
 		return;
 	}
+	if (damaged_datagram(pkt, n)) {
+		drop(s, ENG_DROP_KIND);
+		damaged(s, now);
+		return;
+	}
 	switch (s->state) {
 	case ENG_S_AUTHCAP:
 		input_authcap(s, pkt, n, now);
@@ -1167,7 +1302,9 @@ rq_tick_one(struct eng_session *s, uint64_t now)
 		}
 		if (now < q->next_tx)
 			continue;
-		if (q->tries >= rq_max_tries(s, q)) {
+		/* A resend for a damaged answer is not limited by the
+		 * tries, which count silence. */
+		if (!q->damaged && rq_quiet(q) >= rq_max_tries(s, q)) {
 			rq_expire(s, q);
 			return 1;
 		}

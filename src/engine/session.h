@@ -221,7 +221,9 @@ struct eng_rq {
 	uint8_t		 netfn;
 	uint8_t		 cmd;
 	uint8_t		 len;
-	uint8_t		 tries;
+	uint8_t		 tries;			/* sends, all kinds */
+	uint8_t		 early;			/* of them for damaged answers */
+	uint8_t		 damaged;		/* next send answers damage */
 	uint8_t		 nseq;			/* entries used in seq[] */
 	uint8_t		 seq[VCM_ENG_RQ_SEQ_KEEP];	/* newest at [0] */
 	uint64_t	 cookie;
@@ -240,6 +242,8 @@ struct eng_session {
 	uint8_t			 tag;		/* RMCP+ message tag */
 	uint8_t			 rq_seq;	/* last rqSeq given out */
 	uint8_t			 hs_tries;	/* sends of this step */
+	uint8_t			 hs_early;	/* of them for damaged answers */
+	uint8_t			 hs_damaged;	/* next send answers damage */
 	uint8_t			 hs_level;	/* backoff exponent */
 	uint8_t			 restarts;
 	uint8_t			 dark;		/* UNREACHABLE reported */

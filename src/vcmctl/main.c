@@ -9,12 +9,15 @@
  *	    [--sessions N] [--quirks SPEC] COMMAND
  *	vcmctl ipmi -H ONE_HOST ... [--sol-seconds N] [--sol-policy P]
  *	    sol activate
+ *	--log FILE (any command): the engine's structured log lines, info
+ *	and above, appended to FILE (else only errors, on stderr).
  *
  * One line per host in input order; exit status 0 only when every host
  * succeeded (in every round). `sol activate` is interactive (see the
  * sol section below).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -35,6 +38,7 @@
 #include "ipmi/defs.h"
 #include "engine/engine.h"
 #include "engine/quirks.h"
+#include "vcmctl/api_cmds.h"
 #include "vcmctl/hostrange.h"
 
 #define CTL_EXIT_FAIL	1
@@ -106,13 +110,14 @@ usage(FILE *f)
 "           e.g. +nochecksum,-authcap,cs17only,sessions=1,suites=17:3\n"
 "           (none first clears the table's flags); names:\n"
 "           %s\n"
+"  --log FILE  the engine's log lines (info and above) appended to FILE\n"
 "  sol activate: --sol-policy take|refuse (a stale SOL; default take)\n"
 "           --sol-seconds N: end cleanly after N s (tests; stdin may end\n"
 "           earlier); without it a non-terminal stdin ends the session\n"
 "           1 s after its EOF. Status lines go to stderr as [vcm: ...].\n"
-"\n"
-"Other vcmctl subcommands come with vcmd's API.\n",
+"\n",
 	    VCM_BMC_SESSIONS_DEFAULT, quirk_names());
+	vcmctl_api_usage(f);
 }
 
 static int
@@ -674,13 +679,14 @@ sol_on_event(void *arg, const struct eng_con_event *ev)
 			    "refused by policy");
 		break;
 	case ENG_CON_EV_REFUSED:
+		/* Names the host: the one line a script or a person needs. */
 		s->live = 0;
 		if (ce->u.refused.reason == ENG_CON_REF_BMC)
-			sol_say(s, "ended: %s (completion code %02Xh)",
-			    sol_refusal(ce->u.refused.reason),
+			sol_say(s, "ended: %s: %s (completion code %02Xh)",
+			    s->host, sol_refusal(ce->u.refused.reason),
 			    ce->u.refused.cc);
 		else
-			sol_say(s, "ended: %s",
+			sol_say(s, "ended: %s: %s", s->host,
 			    sol_refusal(ce->u.refused.reason));
 		sol_end(s, CTL_EXIT_FAIL);
 		break;
@@ -832,6 +838,23 @@ sol_run(struct ctl *c, uv_loop_t *loop, uint32_t seconds)
 	return rc;
 }
 
+/* --log FILE: one engine log line per write, appended. */
+static void
+log_to_file(enum vcm_log_level level, const char *line, void *arg)
+{
+	int fd = *(int *)arg;
+	size_t n = strlen(line);
+	char buf[VCM_LOG_LINE_MAX + 1];
+
+	(void)level;
+	/* One write per line, so lines of concurrent writers never mix. */
+	if (n > sizeof(buf) - 1)
+		n = sizeof(buf) - 1;
+	memcpy(buf, line, n);
+	buf[n++] = '\n';
+	(void)!write(fd, buf, n);
+}
+
 /*
  * A Close Session the BMC never confirmed may leave its slot taken
  * until the BMC's idle timeout (Cisco IMC: 60 s): the next run could
@@ -861,6 +884,7 @@ cmd_ipmi(int argc, char **argv)
 		{ "sol-policy", required_argument, NULL, 'Y' },
 		{ "quirks", required_argument, NULL, 'Q' },
 		{ "sessions", required_argument, NULL, 'M' },
+		{ "log", required_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -869,11 +893,12 @@ cmd_ipmi(int argc, char **argv)
 	struct ctl c;
 	char pw[256], err[160];
 	const char *hosts = NULL, *user = NULL, *pwfile = NULL, *env;
-	const char *bind = "0.0.0.0", *quirks = NULL;
+	const char *bind = "0.0.0.0", *quirks = NULL, *logfile = NULL;
 	unsigned long v, port = 0, suite = 0, priv = IPMI_PRIV_ADMIN;
 	unsigned long sessions = 0;
 	size_t i, pwlen;
 	int ch, have_pw = 0, r, n, sol = 0;
+	static int logfd = -1;
 	uint32_t sol_seconds = 0;
 	uint8_t policy = ENG_CONSOLE_TAKE;
 	uv_loop_t loop;
@@ -993,6 +1018,9 @@ cmd_ipmi(int argc, char **argv)
 		case 'Q':
 			quirks = optarg;
 			break;
+		case 'G':
+			logfile = optarg;
+			break;
 		case 'M':
 			if (parse_uint(optarg, 1, VCM_BMC_SESSIONS_MAX,
 			    &sessions) != 0) {
@@ -1083,9 +1111,23 @@ cmd_ipmi(int argc, char **argv)
 		vcm_wipe(pw, sizeof(pw));
 		return CTL_EXIT_FAIL;
 	}
-	vcm_log_set_level(VCM_LOG_ERROR);
+	vcm_log_set_level(logfile != NULL ? VCM_LOG_INFO : VCM_LOG_ERROR);
 	if (getenv("VCMCTL_DEBUG") != NULL)
 		vcm_log_set_level(VCM_LOG_DEBUG);
+	if (logfile != NULL) {
+		/* The engine's decisions (a stale SOL taken or refused, a
+		 * lying teardown) as key=value lines, for the operator. */
+		if ((logfd = open(logfile, O_WRONLY | O_APPEND | O_CREAT |
+		    O_CLOEXEC, 0600)) < 0) {
+			fprintf(stderr, "vcmctl: --log %s: %s\n", logfile,
+			    strerror(errno));
+			free(c.st);
+			free(c.hosts);
+			vcm_wipe(pw, sizeof(pw));
+			return CTL_EXIT_USAGE;
+		}
+		vcm_log_set_sink(log_to_file, &logfd);
+	}
 	uv_loop_init(&loop);
 	memset(&eo, 0, sizeof(eo));
 	eo.bind_addr = bind;
@@ -1166,7 +1208,9 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "ipmi") == 0)
 		return cmd_ipmi(argc - 1, argv + 1);
-	fprintf(stderr, "vcmctl: unknown subcommand \"%s\" (only \"ipmi\" "
-	    "for now; the others come with vcmd's API)\n", argv[1]);
+	if (vcmctl_api_has(argv[1]))
+		return vcmctl_api_main(argc - 1, argv + 1);
+	fprintf(stderr, "vcmctl: unknown subcommand \"%s\" (vcmctl --help "
+	    "lists them)\n", argv[1]);
 	return CTL_EXIT_USAGE;
 }

@@ -424,6 +424,63 @@ config_keys_good(void)
 	CHECK_INT(cfg.ngroups, 0);
 }
 
+/* SOL flow control windows: sol-nack= and sol-cts= (docs/bmcsim.md). */
+static void
+config_sol_flow(void)
+{
+	struct sim_profile dflt;
+
+	/* Off by default, on the plain command line too. */
+	sim_profile_default(&dflt);
+	CHECK_INT(dflt.sol_nack_ms, 0);
+	CHECK_INT(dflt.sol_cts_ms, 0);
+	REQUIRE(parse("group addrs=127.1.0.0/30 user=a:b:admin\n") == 0);
+	CHECK_INT(cfg.groups[0].prof.sol_nack_ms, 0);
+	CHECK_INT(cfg.groups[0].prof.sol_cts_ms, 0);
+	/* Defaults carry to the groups after them; a group line wins;
+	 * 0 turns a window off; the maximum is 10 m. */
+	REQUIRE(parse("defaults user=a:b:admin sol-nack=2s sol-cts=500ms\n"
+	    "group addrs=127.1.0.0/30\n"
+	    "group addrs=127.1.1.0/30 sol-nack=0 sol-cts=10m\n"
+	    "group addrs=127.1.2.0/30 sol-cts=1m\n"
+	    "defaults sol-nack=250ms\n"
+	    "group addrs=127.1.3.0/30\n") == 0);
+	REQUIRE(cfg.ngroups == 4);
+	CHECK_INT(cfg.groups[0].prof.sol_nack_ms, 2000);
+	CHECK_INT(cfg.groups[0].prof.sol_cts_ms, 500);
+	CHECK_INT(cfg.groups[1].prof.sol_nack_ms, 0);
+	CHECK_INT(cfg.groups[1].prof.sol_cts_ms, 600000);
+	CHECK_INT(cfg.groups[2].prof.sol_nack_ms, 2000);
+	CHECK_INT(cfg.groups[2].prof.sol_cts_ms, 60000);
+	CHECK_INT(cfg.groups[3].prof.sol_nack_ms, 250);
+	CHECK_INT(cfg.groups[3].prof.sol_cts_ms, 500);
+	/* Durations need a unit (a bare 2000 is not 2000 ms by accident),
+	 * stay within 10 m, and each key comes once per line. */
+	CHECK_BAD("defaults sol-nack=2000\n",
+	    "t.conf:1: sol-nack must be a duration like 500ms or 2s, at most "
+	    "600000ms");
+	CHECK_BAD("defaults sol-cts=11m\n",
+	    "t.conf:1: sol-cts must be a duration");
+	CHECK_BAD("defaults sol-cts=-1s\n", "sol-cts must be a duration");
+	CHECK_BAD("defaults sol-nack=1s sol-nack=2s\n",
+	    "t.conf:1: sol-nack given twice");
+	CHECK_BAD("defaults sol-nack\n", "t.conf:1: sol-nack needs a value");
+	CHECK_BAD("defaults solnack=1s\n", "unknown key \"solnack\"");
+	/* add_group refuses a profile beyond the bound too. */
+	sim_config_init(&cfg);
+	sim_profile_default(&dflt);
+	dflt.nusers = 1;
+	memcpy(dflt.users[0].name, "a", 2);
+	dflt.users[0].priv = IPMI_PRIV_ADMIN;
+	dflt.users[0].enabled = 1;
+	dflt.sol_cts_ms = VCM_SIM_DELAY_MAX_MS + 1;
+	CHECK_INT(sim_config_add_group(&cfg, A(127, 1, 0, 1), 1, &dflt, err,
+	    sizeof(err)), VCM_ERANGE);
+	dflt.sol_cts_ms = VCM_SIM_DELAY_MAX_MS;
+	CHECK_INT(sim_config_add_group(&cfg, A(127, 1, 0, 1), 1, &dflt, err,
+	    sizeof(err)), 0);
+}
+
 static void
 config_keys_bad(void)
 {
@@ -920,6 +977,7 @@ static const struct test_case tests[] = {
 	{ "config: full example", config_full_example },
 	{ "config: every key, good values", config_keys_good },
 	{ "config: every key, bad values", config_keys_bad },
+	{ "config: sol-nack and sol-cts", config_sol_flow },
 	{ "config: line numbers and line length", config_line_numbers_and_length },
 	{ "config: users and defaults", config_users_and_defaults },
 	{ "vendors", vendors },

@@ -261,6 +261,39 @@ set_verb(void)
 	CHECK_BAD("set all output=1048577", "set: output must be");
 	CHECK_BAD("set all an-extraordinarily-long-key-name=1",
 	    "set: expected key=value");
+
+	/* SOL flow control windows: a duration (bare = ms), 0 ends one. */
+	REQUIRE(parse("set #1 sol-nack=5s sol-cts=250") == 0);
+	CHECK_INT(cmd.set_mask, CTL_SET_SOL_NACK | CTL_SET_SOL_CTS);
+	CHECK_INT(cmd.sol_nack_ms, 5000);
+	CHECK_INT(cmd.sol_cts_ms, 250);
+	REQUIRE(parse("set 127.0.0.9 sol-cts=0") == 0);
+	CHECK_INT(cmd.set_mask, CTL_SET_SOL_CTS);
+	CHECK_INT(cmd.sol_cts_ms, 0);
+	CHECK_INT(cmd.sol_nack_ms, 0);
+	REQUIRE(parse("set all sol-nack=10m output=100") == 0);
+	CHECK_INT(cmd.set_mask, CTL_SET_SOL_NACK | CTL_SET_OUTPUT);
+	CHECK_INT(cmd.sol_nack_ms, 600000);
+	CHECK_BAD("set all sol-nack=11m", "set: sol-nack must be 0..600000 ms");
+	CHECK_BAD("set all sol-cts=1h", "set: sol-cts must be 0..600000 ms");
+	CHECK_BAD("set all sol-cts=", "set: sol-cts must be");
+	CHECK_BAD("set all sol-nack=1s sol-nack=2s", "set: sol-nack given twice");
+	CHECK_BAD("set all solnack=1s", "set: unknown key \"solnack\"");
+}
+
+static void
+sol_verb(void)
+{
+	REQUIRE(parse("sol #3") == 0);
+	CHECK_INT(cmd.verb, CTL_SOL);
+	CHECK_INT(cmd.target.kind, CTL_T_INDEX);
+	CHECK_INT(cmd.target.index, 3);
+	REQUIRE(parse("sol all") == 0);
+	CHECK_INT(cmd.target.kind, CTL_T_ALL);
+	CHECK_BAD("sol", "missing argument: sol <target>");
+	CHECK_BAD("sol #1 #2", "too many arguments: sol <target>");
+	CHECK_BAD("sol 10.0.0.1", "not in 127.0.0.0/8");
+	CHECK(strcmp(ctl_verb_name(CTL_SOL), "sol") == 0);
 }
 
 static void
@@ -433,6 +466,7 @@ static const struct test_case tests[] = {
 	{ "dark and power", dark_and_power },
 	{ "inject and its escapes", inject_verb },
 	{ "set", set_verb },
+	{ "sol", sol_verb },
 	{ "line length and control bytes", line_limits },
 	{ "ctl_escape outputs", escape_outputs },
 	{ "escape round trip of all 256 bytes", escape_round_trip },

@@ -13,6 +13,8 @@
 #include "ipmi/sol.h"
 #include "engine/session.h"
 #include "engine/console.h"
+#include "engine/quirks.h"
+#include "engine/engine.h"
 #include "test.h"
 
 #define EVMAX		512
@@ -129,7 +131,7 @@ f_event(void *arg, const struct eng_console_event *ev)
 }
 
 static void
-setup(uint8_t policy)
+setup_q(uint8_t policy, uint32_t quirks)
 {
 	struct eng_console_config cf;
 	struct eng_console_env env;
@@ -142,12 +144,19 @@ setup(uint8_t policy)
 	F.now = 1000;
 	memset(&cf, 0, sizeof(cf));
 	cf.policy = policy;
+	cf.quirks = quirks;
 	memset(&env, 0, sizeof(env));
 	env.request = f_request;
 	env.send_sol = f_send_sol;
 	env.event = f_event;
 	env.arg = &F;
 	(void)eng_console_init(&F.c, &cf, &env);
+}
+
+static void
+setup(uint8_t policy)
+{
+	setup_q(policy, 0);
 }
 
 static int
@@ -315,6 +324,18 @@ advance(uint64_t ms)
 }
 
 /* One viewer (writer, auto-read), session up, SOL activated. */
+static int
+live_q(uint8_t policy, uint32_t quirks)
+{
+	int h;
+
+	setup_q(policy, quirks);
+	h = add_viewer(ENG_CON_V_WRITE, 1);
+	sess(ENG_EV_ESTABLISHED);
+	answer_activate_ok();
+	return h;
+}
+
 static int
 live(uint8_t policy)
 {
@@ -692,6 +713,356 @@ t_flow_control(void)
 	CHECK(F.nsent > n0);
 	CHECK_INT(F.sent[F.nsent - 1].p.len, 1);
 	CHECK_MEM(F.sent[F.nsent - 1].data, "d", 1);
+}
+
+/* Data packets the console sent since sent index from (counts only). */
+static int
+data_sent_since(int from)
+{
+	int i, n = 0;
+
+	for (i = from; i < F.nsent && i < SENTMAX; i++)
+		n += F.sent[i].p.seq != 0 && F.sent[i].p.len > 0;
+	return n;
+}
+
+/*
+ * "Character transfer unavailable" and the one packet announcing its end
+ * lost: the keystrokes go out anyway, one packet per retry interval
+ * (the BMC NACKs it while unavailable), and reach the BMC once.
+ */
+static void
+t_cts_lost(void)
+{
+	const struct sent *s;
+	int w, n0, i;
+	uint64_t t0;
+
+	w = live(ENG_CONSOLE_TAKE);
+	/* CTS off, announced by a status-only packet. */
+	bmc_sol(0, 0, 0, IPMI_SOL_ST_UNAVAIL, NULL, 0);
+	CHECK(F.c.paused);
+	n0 = F.nsent;
+	t0 = F.now;
+	CHECK_INT(eng_console_write(&F.c, w, "key", 3, F.now), 3);
+	CHECK_INT(F.nsent, n0);			/* held */
+	CHECK_INT(eng_console_next(&F.c), t0 + VCM_CONSOLE_SOL_RETRY_MS);
+	advance(VCM_CONSOLE_SOL_RETRY_MS - 1);
+	CHECK_INT(F.nsent, n0);
+	advance(1);				/* one probe */
+	REQUIRE(F.nsent == n0 + 1);
+	s = last_sent();
+	CHECK_INT(s->p.len, 3);
+	CHECK_MEM(s->data, "key", 3);
+	CHECK_INT(F.c.stats.cts_probes, 1);
+	/* Still unavailable: NACKed, with the bit. 2 s of that: at most
+	 * one data packet per interval, no give-up. */
+	for (i = 0; i < 4; i++) {
+		bmc_sol(0, last_sent()->p.seq, 0,
+		    IPMI_SOL_NACK | IPMI_SOL_ST_UNAVAIL, NULL, 0);
+		advance(VCM_CONSOLE_SOL_RETRY_MS);
+	}
+	CHECK_INT(data_sent_since(n0), 5);
+	CHECK_INT(F.c.in_len, 3);
+	CHECK_INT(F.c.state, ENG_CON_S_LIVE);
+	/* CTS back on; its packet is lost. The next resend is ACKed. */
+	bmc_sol(0, last_sent()->p.seq, 3, 0, NULL, 0);
+	CHECK_INT(F.c.in_len, 0);
+	CHECK_INT(F.c.stats.tx_bytes, 3);
+	CHECK(!F.c.paused);
+	n0 = F.nsent;
+	CHECK_INT(eng_console_write(&F.c, w, "more", 4, F.now), 4);
+	CHECK_INT(F.nsent, n0 + 1);		/* at once again */
+
+	/* An ACK while the bit stays: the next packet still waits its
+	 * interval after the last one sent. */
+	w = live(ENG_CONSOLE_TAKE);
+	bmc_sol(0, 0, 0, IPMI_SOL_ST_UNAVAIL, NULL, 0);
+	CHECK_INT(eng_console_write(&F.c, w, "ab", 2, F.now), 2);
+	advance(VCM_CONSOLE_SOL_RETRY_MS);
+	REQUIRE(data_sent_since(0) == 1);
+	s = last_sent();
+	t0 = F.now;
+	bmc_sol(0, s->p.seq, 1, IPMI_SOL_ST_UNAVAIL, NULL, 0);	/* partial */
+	CHECK_INT(F.c.in_len, 1);
+	n0 = F.nsent;
+	advance(VCM_CONSOLE_SOL_RETRY_MS - 1);
+	CHECK_INT(data_sent_since(n0), 0);
+	advance(1);
+	CHECK_INT(data_sent_since(n0), 1);
+	CHECK_INT(F.now, t0 + VCM_CONSOLE_SOL_RETRY_MS);
+	CHECK_MEM(last_sent()->data, "b", 1);
+
+	/* A break waits the same way. */
+	w = live(ENG_CONSOLE_TAKE);
+	bmc_sol(0, 0, 0, IPMI_SOL_ST_UNAVAIL, NULL, 0);
+	n0 = F.nsent;
+	CHECK_INT(eng_console_break(&F.c, w, F.now), 0);
+	CHECK_INT(F.nsent, n0);
+	advance(VCM_CONSOLE_SOL_RETRY_MS);
+	REQUIRE(F.nsent == n0 + 1);
+	CHECK(last_sent()->p.flags & IPMI_SOL_OP_BREAK);
+
+	/* Nothing typed: nothing sent, no timer. */
+	live(ENG_CONSOLE_TAKE);
+	bmc_sol(0, 0, 0, IPMI_SOL_ST_UNAVAIL, NULL, 0);
+	n0 = F.nsent;
+	advance(10 * VCM_CONSOLE_SOL_RETRY_MS);
+	CHECK_INT(data_sent_since(n0), 0);
+}
+
+/* A NACK proves the SOL is ours: resends lost before it are forgiven. */
+static void
+t_nack_refunds(void)
+{
+	int w;
+
+	w = live(ENG_CONSOLE_TAKE);
+	CHECK_INT(eng_console_write(&F.c, w, "x", 1, F.now), 1);
+	/* All but one resend of the budget lost... */
+	advance((VCM_CONSOLE_SOL_RETRIES - 1) * VCM_CONSOLE_SOL_RETRY_MS);
+	CHECK_INT(F.c.stats.resends, VCM_CONSOLE_SOL_RETRIES - 1);
+	/* ...then a NACK: resent an interval later, and the budget starts
+	 * again (without the refund it would be spent one interval after
+	 * that resend). */
+	bmc_sol(0, last_sent()->p.seq, 0, IPMI_SOL_NACK, NULL, 0);
+	advance(VCM_CONSOLE_SOL_RETRY_MS);
+	CHECK_INT(F.c.stats.resends, VCM_CONSOLE_SOL_RETRIES);
+	advance(VCM_CONSOLE_SOL_RETRIES * VCM_CONSOLE_SOL_RETRY_MS);
+	CHECK_INT(F.c.stats.resends, 2 * VCM_CONSOLE_SOL_RETRIES);
+	CHECK_INT(F.c.state, ENG_CON_S_LIVE);
+	CHECK_INT(count(ENG_CON_EV_RECONNECTING), 0);
+	/* Silence for the whole budget still ends it. */
+	advance(VCM_CONSOLE_SOL_RETRY_MS);
+	CHECK_INT(F.c.state, ENG_CON_S_WAITING);
+	REQUIRE(last(ENG_CON_EV_RECONNECTING) != NULL);
+	CHECK_INT(last(ENG_CON_EV_RECONNECTING)->u.reconnecting.why,
+	    ENG_CON_WHY_NO_ACK);
+}
+
+/* ENG_CON_EV_FLOW: once per change of "keystrokes held by the BMC". */
+static void
+t_flow_events(void)
+{
+	const struct eng_console_event *ev;
+	int w;
+
+	/* A NACK blocks, the ACK releases; repeats say nothing. */
+	w = live(ENG_CONSOLE_TAKE);
+	CHECK_INT(count(ENG_CON_EV_FLOW), 0);
+	CHECK_INT(eng_console_write(&F.c, w, "abc", 3, F.now), 3);
+	bmc_sol(0, last_sent()->p.seq, 0, IPMI_SOL_NACK, NULL, 0);
+	REQUIRE(count(ENG_CON_EV_FLOW) == 1);
+	ev = last(ENG_CON_EV_FLOW);
+	CHECK_INT(ev->viewer, -1);
+	CHECK_INT(ev->u.flow.blocked, 1);
+	CHECK_INT(ev->u.flow.nacked, 1);
+	CHECK_INT(ev->u.flow.unavailable, 0);
+	advance(VCM_CONSOLE_SOL_RETRY_MS);	/* resent */
+	bmc_sol(0, last_sent()->p.seq, 0, IPMI_SOL_NACK, NULL, 0);
+	host_out("x");
+	CHECK_INT(count(ENG_CON_EV_FLOW), 1);
+	advance(VCM_CONSOLE_SOL_RETRY_MS);
+	bmc_sol(0, last_sent()->p.seq, 3, 0, NULL, 0);
+	REQUIRE(count(ENG_CON_EV_FLOW) == 2);
+	ev = last(ENG_CON_EV_FLOW);
+	CHECK_INT(ev->u.flow.blocked, 0);
+	CHECK_INT(ev->u.flow.nacked, 0);
+	CHECK_INT(F.c.stats.flow_blocks, 1);
+
+	/* CTS off blocks (typing or not); a NACK meanwhile adds nothing;
+	 * the end of it releases. */
+	w = live(ENG_CONSOLE_TAKE);
+	bmc_sol(0, 0, 0, IPMI_SOL_ST_UNAVAIL, NULL, 0);
+	REQUIRE(count(ENG_CON_EV_FLOW) == 1);
+	ev = last(ENG_CON_EV_FLOW);
+	CHECK_INT(ev->u.flow.blocked, 1);
+	CHECK_INT(ev->u.flow.unavailable, 1);
+	CHECK_INT(eng_console_write(&F.c, w, "k", 1, F.now), 1);
+	advance(VCM_CONSOLE_SOL_RETRY_MS);
+	bmc_sol(0, last_sent()->p.seq, 0,
+	    IPMI_SOL_NACK | IPMI_SOL_ST_UNAVAIL, NULL, 0);
+	CHECK_INT(count(ENG_CON_EV_FLOW), 1);
+	/* Available again, but our packet is still NACKed: held. */
+	F.bmc_seq = ipmi_sol_seq_next(F.bmc_seq);
+	bmc_sol(F.bmc_seq, 0, 0, 0, "y", 1);
+	CHECK_INT(count(ENG_CON_EV_FLOW), 1);
+	advance(VCM_CONSOLE_SOL_RETRY_MS);
+	bmc_sol(0, last_sent()->p.seq, 1, 0, NULL, 0);
+	REQUIRE(count(ENG_CON_EV_FLOW) == 2);
+	CHECK_INT(last(ENG_CON_EV_FLOW)->u.flow.blocked, 0);
+
+	/* Blocked when the SOL drops: released with the reconnect. */
+	live(ENG_CONSOLE_TAKE);
+	bmc_sol(0, 0, 0, IPMI_SOL_ST_UNAVAIL, NULL, 0);
+	CHECK_INT(count(ENG_CON_EV_FLOW), 1);
+	sess(ENG_EV_UNREACHABLE);
+	CHECK_INT(F.c.state, ENG_CON_S_WAITING);
+	REQUIRE(count(ENG_CON_EV_FLOW) == 2);
+	CHECK_INT(last(ENG_CON_EV_FLOW)->u.flow.blocked, 0);
+	/* ... and by a stop. */
+	live(ENG_CONSOLE_TAKE);
+	bmc_sol(0, 0, 0, IPMI_SOL_ST_UNAVAIL, NULL, 0);
+	CHECK_INT(eng_console_stop(&F.c, F.now), 0);
+	REQUIRE(count(ENG_CON_EV_FLOW) == 2);
+	CHECK_INT(last(ENG_CON_EV_FLOW)->u.flow.blocked, 0);
+}
+
+/*
+ * A paused viewer (its sink is full) keeps its output in its queue:
+ * the overflow rules apply (skipped ahead, then dropped), the others
+ * are not affected; resumed, it is told to read.
+ */
+static void
+t_pause(void)
+{
+	static char chunk[VCM_SOL_DATA_MAX + 1];
+	const struct eng_console_event *ev;
+	uint8_t buf[512];
+	int fast, p, i, r0;
+
+	fast = live(ENG_CONSOLE_TAKE);
+	p = add_viewer(0, 1);			/* would read, but paused */
+	REQUIRE(p >= 0);
+	CHECK_INT(eng_console_paused(&F.c, p), 0);
+	CHECK_INT(eng_console_pause(&F.c, p, 1), 0);
+	CHECK_INT(eng_console_pause(&F.c, p, 1), 0);	/* idempotent */
+	CHECK_INT(eng_console_paused(&F.c, p), 1);
+	CHECK_INT(eng_console_paused(&F.c, fast), 0);
+	CHECK_INT(eng_console_pause(&F.c, -1, 1), VCM_EINVAL);
+	CHECK_INT(eng_console_pause(&F.c, p + 256, 0), VCM_EINVAL);
+	CHECK_INT(eng_console_paused(&F.c, p + 256), VCM_EINVAL);
+	F.autoread[1] = 0;	/* as the engine: no delivery while paused */
+	host_out("hello");
+	CHECK_INT(eng_console_queued(&F.c, p), 5);
+	/* Resumed: READABLE at once, since bytes are queued. */
+	r0 = count(ENG_CON_EV_READABLE);
+	CHECK_INT(eng_console_pause(&F.c, p, 0), 0);
+	CHECK_INT(count(ENG_CON_EV_READABLE), r0 + 1);
+	CHECK_INT(last(ENG_CON_EV_READABLE)->viewer, p);
+	CHECK_INT(eng_console_pause(&F.c, p, 0), 0);	/* no news */
+	CHECK_INT(count(ENG_CON_EV_READABLE), r0 + 1);
+	/* A pull read works paused or not. */
+	CHECK_INT(eng_console_pause(&F.c, p, 1), 0);
+	CHECK_INT(eng_console_read(&F.c, p, buf, sizeof(buf)), 5);
+	CHECK_MEM(buf, "hello", 5);
+	/* Resumed with nothing queued: no event. */
+	r0 = count(ENG_CON_EV_READABLE);
+	CHECK_INT(eng_console_pause(&F.c, p, 0), 0);
+	CHECK_INT(count(ENG_CON_EV_READABLE), r0);
+
+	/* Paused for good: skipped ahead once, then dropped. */
+	CHECK_INT(eng_console_pause(&F.c, p, 1), 0);
+	memset(chunk, 'z', VCM_SOL_DATA_MAX);
+	for (i = 0; i < 3 * VCM_CONSOLE_VIEWER_QUEUE_BYTES / VCM_SOL_DATA_MAX;
+	    i++) {
+		host_out(chunk);
+		REQUIRE(eng_console_queued(&F.c, fast) == 0);
+		if (F.ngot[0] > VBUF / 2)
+			F.ngot[0] = 0;
+	}
+	CHECK_INT(count(ENG_CON_EV_OVERFLOW), 1);
+	REQUIRE((ev = last(ENG_CON_EV_OVERFLOW)) != NULL);
+	CHECK_INT(ev->viewer, p);
+	CHECK(ev->u.overflow.skipped > 0);
+	CHECK_INT(count(ENG_CON_EV_DROPPED), 1);
+	CHECK_INT(last(ENG_CON_EV_DROPPED)->viewer, p);
+	CHECK_INT(eng_console_paused(&F.c, p), VCM_EINVAL);
+	CHECK_INT(F.c.nviewers, 1);
+	CHECK_INT(F.c.state, ENG_CON_S_LIVE);
+	/* Every packet ACKed in full: the BMC never waited. */
+	CHECK_INT(last_sent()->p.accepted, VCM_SOL_DATA_MAX);
+
+	/* Paused, then resumed before the second overflow: only skipped. */
+	fast = live(ENG_CONSOLE_TAKE);
+	p = add_viewer(0, 0);
+	CHECK_INT(eng_console_pause(&F.c, p, 1), 0);
+	for (i = 0; i < VCM_CONSOLE_VIEWER_QUEUE_BYTES / VCM_SOL_DATA_MAX + 2;
+	    i++)
+		host_out(chunk);
+	CHECK_INT(count(ENG_CON_EV_OVERFLOW), 1);
+	CHECK_INT(eng_console_pause(&F.c, p, 0), 0);
+	while (eng_console_read(&F.c, p, buf, sizeof(buf)) > 0)
+		;
+	for (i = 0; i < VCM_CONSOLE_VIEWER_QUEUE_BYTES / VCM_SOL_DATA_MAX + 2;
+	    i++)
+		host_out(chunk);
+	CHECK_INT(count(ENG_CON_EV_DROPPED), 0);
+	/* A new viewer in a reused slot starts unpaused. */
+	CHECK_INT(eng_console_detach(&F.c, p, F.now), 0);
+	p = add_viewer(0, 0);
+	REQUIRE(p >= 0);
+	CHECK_INT(eng_console_paused(&F.c, p), 0);
+	(void)fast;
+}
+
+/* The engine's verbs: PAUSE / RESUME for a viewer, checked like the
+ * others. No BMC answers; nothing is awaited. */
+static int	eng_pause_results;
+
+static void
+eng_pause_result(void *arg, const struct eng_result *r)
+{
+	(void)arg;
+	(void)r;
+	eng_pause_results++;
+}
+
+static void
+t_engine_pause_verbs(void)
+{
+	struct eng_opts o;
+	struct eng_bmc_config bc;
+	struct eng_con_request rq;
+	struct eng *e;
+	uv_loop_t loop;
+	int64_t bmc, v;
+	int err = 0;
+
+	CHECK_INT(ENG_CON_HAS_PAUSE, 1);
+	REQUIRE(uv_loop_init(&loop) == 0);
+	memset(&o, 0, sizeof(o));
+	o.bind_addr = "127.0.0.1";
+	o.nsockets = 1;
+	e = eng_new(&loop, &o, eng_pause_result, NULL, &err);
+	REQUIRE(e != NULL);
+	memset(&bc, 0, sizeof(bc));
+	bc.addr = 0x7f1dff01;		/* 127.29.255.1: nobody */
+	bc.port = 9;
+	memcpy(bc.user, "u", 1);
+	bc.password[0] = 'p';
+	bc.password_len = 1;
+	bmc = eng_bmc_add(e, &bc);
+	REQUIRE(bmc > 0);
+	memset(&rq, 0, sizeof(rq));
+	rq.type = ENG_MSG_CONSOLE;
+	rq.verb = ENG_CON_OPEN;
+	rq.bmc = (uint32_t)bmc;
+	v = eng_console_request(e, &rq);
+	CHECK(v >= 0);
+	rq.viewer = v;
+	rq.verb = ENG_CON_PAUSE;
+	CHECK_INT(eng_console_request(e, &rq), 0);
+	rq.verb = ENG_CON_RESUME;
+	CHECK_INT(eng_console_request(e, &rq), 0);
+	CHECK_INT(eng_console_request(e, &rq), 0);
+	rq.viewer = v + 1;		/* no such viewer */
+	rq.verb = ENG_CON_PAUSE;
+	CHECK_INT(eng_console_request(e, &rq), VCM_EINVAL);
+	rq.viewer = -1;
+	CHECK_INT(eng_console_request(e, &rq), VCM_EINVAL);
+	rq.viewer = v;
+	rq.verb = ENG_CON__COUNT;
+	CHECK_INT(eng_console_request(e, &rq), VCM_EINVAL);
+	rq.verb = ENG_CON_DETACH;
+	CHECK_INT(eng_console_request(e, &rq), 0);
+	rq.verb = ENG_CON_RESUME;	/* detached */
+	CHECK_INT(eng_console_request(e, &rq), VCM_EINVAL);
+	eng_stop(e);
+	CHECK_INT(uv_run(&loop, UV_RUN_DEFAULT), 0);
+	eng_free(e);
+	CHECK_INT(uv_loop_close(&loop), 0);
+	CHECK_INT(eng_pause_results, 0);
 }
 
 static void
@@ -1121,6 +1492,242 @@ t_stale_response(void)
 	CHECK_INT(F.c.state, ENG_CON_S_ACTIVATING);
 }
 
+/*
+ * ENG_Q_DEACTLIES (Supermicro H8QME, Dell M): the teardown and the take
+ * run VCM_CONSOLE_LIAR_TRIES rounds, so a board that lies four times
+ * is still torn down verified where the default budget gives up.
+ */
+static void
+t_quirk_deactlies(void)
+{
+	const struct eng_console_event *ev;
+	int h, round;
+
+	/* Lies every time: the larger budget, then "may still be active". */
+	h = live_q(ENG_CONSOLE_TAKE, ENG_Q_DEACTLIES);
+	eng_console_detach(&F.c, h, F.now);
+	advance(VCM_CONSOLE_LINGER_MS);
+	while (F.c.state == ENG_CON_S_DEACTIVATING ||
+	    F.c.state == ENG_CON_S_VERIFYING) {
+		if (!F.pending)
+			advance(VCM_CONSOLE_TEARDOWN_RETRY_MS);
+		else if (F.rq_cmd == IPMI_CMD_DEACTIVATE_PAYLOAD)
+			answer(0, NULL, 0);
+		else
+			answer_status(1, 1);
+		REQUIRE(F.nrq < 50);
+	}
+	REQUIRE((ev = last(ENG_CON_EV_TEARDOWN)) != NULL);
+	CHECK_INT(ev->u.teardown.outcome, ENG_CON_TD_LIED);
+	CHECK_INT(F.n_deact, VCM_CONSOLE_LIAR_TRIES);
+	CHECK_INT(ev->u.teardown.lies, VCM_CONSOLE_LIAR_TRIES);
+	CHECK(VCM_CONSOLE_LIAR_TRIES > VCM_CONSOLE_TEARDOWN_TRIES);
+
+	/* Lies VCM_CONSOLE_TEARDOWN_TRIES times, then goes: verified with
+	 * the flag (the default budget would have ended in LIED). */
+	h = live_q(ENG_CONSOLE_TAKE, ENG_Q_DEACTLIES);
+	eng_console_detach(&F.c, h, F.now);
+	advance(VCM_CONSOLE_LINGER_MS);
+	for (round = 0; round <= VCM_CONSOLE_TEARDOWN_TRIES; round++) {
+		REQUIRE(F.pending && F.rq_cmd == IPMI_CMD_DEACTIVATE_PAYLOAD);
+		answer(0, NULL, 0);
+		answer_status(1, round < VCM_CONSOLE_TEARDOWN_TRIES);
+		if (F.c.state == ENG_CON_S_DEACTIVATING)
+			advance(VCM_CONSOLE_TEARDOWN_RETRY_MS);
+	}
+	REQUIRE((ev = last(ENG_CON_EV_TEARDOWN)) != NULL);
+	CHECK_INT(ev->u.teardown.outcome, ENG_CON_TD_VERIFIED);
+	CHECK_INT(ev->u.teardown.lies, VCM_CONSOLE_TEARDOWN_TRIES);
+	CHECK_INT(F.n_status, VCM_CONSOLE_TEARDOWN_TRIES + 1);
+
+	/* A stale SOL whose Deactivate lies: more takes before REFUSED. */
+	setup_q(ENG_CONSOLE_TAKE, ENG_Q_DEACTLIES);
+	add_viewer(ENG_CON_V_WRITE, 1);
+	sess(ENG_EV_ESTABLISHED);
+	while (F.c.state == ENG_CON_S_ACTIVATING ||
+	    F.c.state == ENG_CON_S_CHECKING ||
+	    F.c.state == ENG_CON_S_TAKING) {
+		if (F.rq_cmd == IPMI_CMD_ACTIVATE_PAYLOAD)
+			answer(0x80, NULL, 0);
+		else if (F.rq_cmd == IPMI_CMD_GET_PAYLOAD_STATUS)
+			answer_status(1, 1);
+		else
+			answer(0, NULL, 0);
+		REQUIRE(F.nrq < 80);
+	}
+	CHECK_INT(F.c.state, ENG_CON_S_REFUSED);
+	CHECK_INT(F.n_deact, VCM_CONSOLE_LIAR_TRIES);
+}
+
+/*
+ * ENG_Q_SOLSTATUS (Supermicro X8SIL-F: CCh; Quanta S99Q: blind): Get
+ * Payload Activation Status is never sent. 80h is stale at once, no
+ * silence poll, and a second Deactivate verifies a teardown.
+ */
+static void
+t_quirk_solstatus(void)
+{
+	const struct eng_console_event *ev;
+	int h;
+
+	/* 80h: taken as stale without the check. */
+	setup_q(ENG_CONSOLE_TAKE, ENG_Q_SOLSTATUS);
+	add_viewer(ENG_CON_V_WRITE, 1);
+	sess(ENG_EV_ESTABLISHED);
+	answer(0x80, NULL, 0);
+	CHECK_INT(F.c.state, ENG_CON_S_TAKING);
+	CHECK_INT(F.rq_cmd, IPMI_CMD_DEACTIVATE_PAYLOAD);
+	REQUIRE(last(ENG_CON_EV_STALE) != NULL);
+	answer(0, NULL, 0);
+	answer_activate_ok();
+	CHECK_INT(F.c.state, ENG_CON_S_LIVE);
+	/* Silence: no status poll. */
+	advance(3 * VCM_CONSOLE_SILENT_MS);
+	CHECK_INT(F.c.state, ENG_CON_S_LIVE);
+	CHECK_INT(F.n_status, 0);
+
+	/* Teardown: Deactivate, then Deactivate again says 80h. */
+	eng_console_detach(&F.c, F.vh[0], F.now);
+	advance(VCM_CONSOLE_LINGER_MS);
+	CHECK_INT(F.c.state, ENG_CON_S_DEACTIVATING);
+	answer(0, NULL, 0);
+	CHECK_INT(F.c.state, ENG_CON_S_VERIFYING);
+	CHECK_INT(F.rq_cmd, IPMI_CMD_DEACTIVATE_PAYLOAD);
+	answer(0x80, NULL, 0);
+	REQUIRE((ev = last(ENG_CON_EV_TEARDOWN)) != NULL);
+	CHECK_INT(ev->u.teardown.outcome, ENG_CON_TD_VERIFIED);
+	CHECK_INT(ev->u.teardown.close_session, 1);
+	CHECK_INT(F.n_status, 0);
+
+	/* The second Deactivate says 00h: it was still active; the next
+	 * round's pair says 80h, 80h: verified, the lie counted. */
+	h = live_q(ENG_CONSOLE_TAKE, ENG_Q_SOLSTATUS);
+	eng_console_detach(&F.c, h, F.now);
+	advance(VCM_CONSOLE_LINGER_MS);
+	answer(0, NULL, 0);
+	answer(0, NULL, 0);
+	CHECK_INT(F.c.state, ENG_CON_S_DEACTIVATING);
+	advance(VCM_CONSOLE_TEARDOWN_RETRY_MS);
+	answer(0x80, NULL, 0);
+	answer(0x80, NULL, 0);
+	REQUIRE((ev = last(ENG_CON_EV_TEARDOWN)) != NULL);
+	CHECK_INT(ev->u.teardown.outcome, ENG_CON_TD_VERIFIED);
+	CHECK_INT(ev->u.teardown.lies, 1);
+	CHECK_INT(F.n_deact, 4);
+	CHECK_INT(F.n_status, 0);
+
+	/* With deactlies too, 80h proves nothing (Dell M says it while
+	 * active): bounded, and not called verified. */
+	h = live_q(ENG_CONSOLE_TAKE, ENG_Q_SOLSTATUS | ENG_Q_DEACTLIES);
+	eng_console_detach(&F.c, h, F.now);
+	advance(VCM_CONSOLE_LINGER_MS);
+	while (F.c.state == ENG_CON_S_DEACTIVATING ||
+	    F.c.state == ENG_CON_S_VERIFYING) {
+		if (!F.pending)
+			advance(VCM_CONSOLE_TEARDOWN_RETRY_MS);
+		else
+			answer(0x80, NULL, 0);
+		REQUIRE(F.nrq < 50);
+	}
+	REQUIRE((ev = last(ENG_CON_EV_TEARDOWN)) != NULL);
+	CHECK_INT(ev->u.teardown.outcome, ENG_CON_TD_UNVERIFIABLE);
+	CHECK_INT(F.n_deact, 2 * VCM_CONSOLE_LIAR_TRIES);
+	CHECK_INT(F.n_status, 0);
+}
+
+/* ENG_Q_SOLDEFERALERTS (Windmill/Winterfell): aux bits 3:2 = 01b. */
+static void
+t_quirk_soldeferalerts(void)
+{
+	setup(ENG_CONSOLE_TAKE);
+	add_viewer(ENG_CON_V_WRITE, 1);
+	sess(ENG_EV_ESTABLISHED);
+	REQUIRE(F.rq_cmd == IPMI_CMD_ACTIVATE_PAYLOAD && F.rq_len >= 3);
+	CHECK_INT(F.rq_data[2] & 0x0c, 0x00);	/* alerts proceed */
+	CHECK_INT(F.rq_data[2] & 0xc0, 0xc0);
+
+	setup_q(ENG_CONSOLE_TAKE, ENG_Q_SOLDEFERALERTS);
+	add_viewer(ENG_CON_V_WRITE, 1);
+	sess(ENG_EV_ESTABLISHED);
+	REQUIRE(F.rq_cmd == IPMI_CMD_ACTIVATE_PAYLOAD && F.rq_len >= 3);
+	CHECK_INT(F.rq_data[2] & 0x0c, 0x04);	/* deferred */
+	CHECK_INT(F.rq_data[2] & 0xc0, 0xc0);	/* still encrypted */
+	answer_activate_ok();
+	CHECK_INT(F.c.state, ENG_CON_S_LIVE);
+	/* A re-activation after a drop asks the same. */
+	bmc_sol(0, 0, 0, IPMI_SOL_ST_DEACTIVATING, NULL, 0);
+	advance(VCM_CONSOLE_BACKOFF_CAP_MS);
+	REQUIRE(F.rq_cmd == IPMI_CMD_ACTIVATE_PAYLOAD && F.rq_len >= 3);
+	CHECK_INT(F.rq_data[2] & 0x0c, 0x04);
+}
+
+/*
+ * eng_console_stop() (eng_stop, eng_bmc_remove): the verified teardown
+ * at once, with viewers still attached, no linger; nothing new after.
+ */
+static void
+t_stop(void)
+{
+	const struct eng_console_event *ev;
+	int n;
+
+	live(ENG_CONSOLE_TAKE);
+	CHECK_INT(eng_console_stop(&F.c, F.now), 0);
+	CHECK_INT(F.c.state, ENG_CON_S_DEACTIVATING);
+	CHECK_INT(F.rq_cmd, IPMI_CMD_DEACTIVATE_PAYLOAD);
+	CHECK(eng_console_tearing_down(&F.c));
+	CHECK_INT(eng_console_attach(&F.c, ENG_CON_V_WRITE, F.now),
+	    VCM_ESTATE);
+	CHECK_INT(eng_console_hold(&F.c, F.now), VCM_ESTATE);
+	/* A second stop changes nothing. */
+	n = F.nrq;
+	CHECK_INT(eng_console_stop(&F.c, F.now), 0);
+	CHECK_INT(F.nrq, n);
+	answer(0, NULL, 0);
+	CHECK_INT(F.rq_cmd, IPMI_CMD_GET_PAYLOAD_STATUS);
+	answer_status(1, 0);
+	REQUIRE((ev = last(ENG_CON_EV_TEARDOWN)) != NULL);
+	CHECK_INT(ev->u.teardown.outcome, ENG_CON_TD_VERIFIED);
+	CHECK_INT(ev->u.teardown.close_session, 1);
+	/* The viewer is still attached, but nothing starts again. */
+	CHECK_INT(F.c.nviewers, 1);
+	CHECK_INT(F.c.state, ENG_CON_S_IDLE);
+	CHECK(!eng_console_tearing_down(&F.c));
+	CHECK(!eng_console_wants_session(&F.c));
+	advance(60000);
+	CHECK_INT(F.c.state, ENG_CON_S_IDLE);
+	CHECK_INT(F.n_act, 1);
+
+	/* Lingering: the teardown starts now, not at the linger's end. */
+	n = live(ENG_CONSOLE_TAKE);
+	eng_console_detach(&F.c, n, F.now);
+	advance(1000);
+	CHECK_INT(F.c.state, ENG_CON_S_LIVE);
+	eng_console_stop(&F.c, F.now);
+	CHECK_INT(F.c.state, ENG_CON_S_DEACTIVATING);
+
+	/* No session yet: nothing of ours can be active. */
+	setup(ENG_CONSOLE_TAKE);
+	add_viewer(ENG_CON_V_WRITE, 1);
+	CHECK_INT(F.c.state, ENG_CON_S_WAITING);
+	eng_console_stop(&F.c, F.now);
+	CHECK_INT(F.c.state, ENG_CON_S_IDLE);
+	REQUIRE((ev = last(ENG_CON_EV_TEARDOWN)) != NULL);
+	CHECK_INT(ev->u.teardown.outcome, ENG_CON_TD_NONE);
+	CHECK_INT(ev->u.teardown.close_session, 1);
+	CHECK_INT(F.nrq, 0);
+
+	/* Activating when stopped: the Activate may have taken, so the
+	 * teardown deactivates; a REFUSED console cannot be retried. */
+	setup(ENG_CONSOLE_TAKE);
+	add_viewer(ENG_CON_V_WRITE, 1);
+	sess(ENG_EV_ESTABLISHED);
+	CHECK_INT(F.c.state, ENG_CON_S_ACTIVATING);
+	eng_console_stop(&F.c, F.now);
+	CHECK_INT(F.rq_cmd, IPMI_CMD_DEACTIVATE_PAYLOAD);
+	CHECK_INT(eng_console_retry(&F.c, F.now), VCM_ESTATE);
+}
+
 static void
 t_cleanup(void)
 {
@@ -1147,6 +1754,15 @@ static const struct test_case tests[] = {
 	{ "take-over: previous writer told", t_takeover },
 	{ "break sets the break bit", t_break },
 	{ "NACK and CTS pause sending", t_flow_control },
+	{ "CTS off, its end lost: keys sent anyway, one packet per interval",
+	    t_cts_lost },
+	{ "a NACK forgives resends lost before it", t_nack_refunds },
+	{ "ENG_CON_EV_FLOW on each change: NACK, CTS, reconnect, stop",
+	    t_flow_events },
+	{ "paused viewer: queue fills, skipped, dropped; resume reads",
+	    t_pause },
+	{ "engine: ENG_CON_PAUSE / ENG_CON_RESUME verbs",
+	    t_engine_pause_verbs },
 	{ "slow viewer skipped, stalled dropped, 10 MB flood bounded",
 	    t_slow_viewer },
 	{ "SOL deactivating bit: reconnect, live again; sequence jump",
@@ -1165,6 +1781,14 @@ static const struct test_case tests[] = {
 	    t_silent_drop },
 	{ "viewer limits and handles", t_viewer_limits },
 	{ "late answers to abandoned requests ignored", t_stale_response },
+	{ "quirk deactlies: larger teardown and take budget",
+	    t_quirk_deactlies },
+	{ "quirk solstatus: no status; 80h stale; Deactivate verifies",
+	    t_quirk_solstatus },
+	{ "quirk soldeferalerts: Activate defers serial alerts",
+	    t_quirk_soldeferalerts },
+	{ "stop: verified teardown now, viewers or not; nothing after",
+	    t_stop },
 	{ "cleanup", t_cleanup },
 };
 

@@ -386,6 +386,58 @@ sol_flags(void)
 	CHECK_INT(eng_quirks_sol_flags(ENG_Q_KNOWN & ~ENG_Q_SOLSEQBUMP), 0);
 }
 
+/*
+ * The console's flags (solstatus, deactlies, soldeferalerts) are read
+ * now, and reach what the console is configured with (engine.c passes
+ * eng_quirk_effect.quirks as eng_console_config.quirks) from the
+ * boards' rows and from an operator's override alike. What each does
+ * is tested in test_engine_console.c.
+ */
+static void
+console_flags(void)
+{
+	static const struct {
+		uint32_t	 iana;
+		uint16_t	 product;
+		uint32_t	 flag;
+	} rows[] = {
+		{ 47488, 1541, ENG_Q_SOLSTATUS },	/* Supermicro X8SIL-F */
+		{ 7244, 21401, ENG_Q_SOLSTATUS },	/* Quanta S99Q */
+		{ 10437, 1, ENG_Q_DEACTLIES },		/* Peppercon H8QME */
+		{ 674, 0x100, ENG_Q_DEACTLIES },	/* Dell M-series */
+		{ 343, 2818, ENG_Q_SOLDEFERALERTS },	/* Windmill */
+	};
+	struct eng_quirk_profile t;
+	struct eng_quirk_effect r;
+	char err[160];
+	size_t i;
+
+	CHECK_INT(eng_quirk_info(ENG_Q_SOLSTATUS)->used, 1);
+	CHECK_INT(eng_quirk_info(ENG_Q_DEACTLIES)->used, 1);
+	CHECK_INT(eng_quirk_info(ENG_Q_SOLDEFERALERTS)->used, 1);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		CHECK(eng_quirks_lookup(rows[i].iana, rows[i].product, &t) !=
+		    ENG_QUIRK_MATCH_NONE);
+		REQUIRE(eng_quirks_apply(&t, 0, 0, NULL, 0, NULL, &r, err,
+		    sizeof(err)) == 0);
+		CHECK((r.quirks & rows[i].flag) != 0);
+		/* And an operator can take it away again. */
+		REQUIRE(eng_quirks_apply(&t, 0, 0, NULL, 0,
+		    rows[i].flag == ENG_Q_SOLSTATUS ? "-solstatus" :
+		    rows[i].flag == ENG_Q_DEACTLIES ? "-deactlies" :
+		    "-serialalertsdeferred", &r, err, sizeof(err)) == 0);
+		CHECK((r.quirks & rows[i].flag) == 0);
+	}
+	eng_quirks_lookup(0, 0, &t);
+	REQUIRE(eng_quirks_apply(&t, 0, 0, NULL, 0,
+	    "+solstatus,+deactlies,+soldeferalerts", &r, err,
+	    sizeof(err)) == 0);
+	CHECK_INT(r.quirks, ENG_Q_SOLSTATUS | ENG_Q_DEACTLIES |
+	    ENG_Q_SOLDEFERALERTS);
+	/* None of them is a SOL send flag. */
+	CHECK_INT(r.sol_flags, 0);
+}
+
 /* eng_quirks_apply: table, then the config, then the override. */
 static void
 apply(void)
@@ -480,6 +532,7 @@ static const struct test_case tests[] = {
 	{ "format and the format/override round trip", format },
 	{ "SOL send flags", sol_flags },
 	{ "apply: table, config, override", apply },
+	{ "console flags read, from rows and overrides", console_flags },
 };
 
 TEST_MAIN(tests)

@@ -398,6 +398,8 @@ sim_config_add_group(struct sim_config *cfg, uint32_t first,
 	}
 	if (p.session_timeout_ms == 0 || p.sol_retry_ms == 0 ||
 	    p.output_bps == 0 || p.faults.delay_ms > VCM_SIM_DELAY_MAX_MS ||
+	    p.sol_nack_ms > VCM_SIM_DELAY_MAX_MS ||
+	    p.sol_cts_ms > VCM_SIM_DELAY_MAX_MS ||
 	    p.faults.loss > SIM_PERMILLE_MAX ||
 	    p.faults.dup > SIM_PERMILLE_MAX ||
 	    p.faults.reorder > SIM_PERMILLE_MAX ||
@@ -522,6 +524,7 @@ enum {
 	K_LOSS = 1u << 9, K_DUP = 1u << 10, K_REORDER = 1u << 11,
 	K_GARBAGE = 1u << 12, K_DELAY = 1u << 13, K_INSECURE = 1u << 14,
 	K_ADDRS = 1u << 15, K_COUNT = 1u << 16, K_STAMP = 1u << 17,
+	K_SOLNACK = 1u << 18, K_SOLCTS = 1u << 19,
 };
 
 static const struct {
@@ -536,6 +539,7 @@ static const struct {
 	{ "reorder", K_REORDER }, { "garbage", K_GARBAGE },
 	{ "delay", K_DELAY }, { "insecure", K_INSECURE },
 	{ "addrs", K_ADDRS }, { "count", K_COUNT }, { "stamp", K_STAMP },
+	{ "sol-nack", K_SOLNACK }, { "sol-cts", K_SOLCTS },
 };
 
 struct cfg_parse {
@@ -737,6 +741,16 @@ apply_keys(struct cfg_parse *cp, struct sim_profile *p, char **tok,
 				    "duration like 20ms, at most %dms",
 				    VCM_SIM_DELAY_MAX_MS);
 			p->faults.delay_ms = ms;
+		} else if (KEY("sol-nack") || KEY("sol-cts")) {
+			if ((rc = sim_parse_duration(val, 0,
+			    VCM_SIM_DELAY_MAX_MS, &ms)) != 0)
+				return line_err(cp, rc, "%.*s must be a "
+				    "duration like 500ms or 2s, at most %dms",
+				    (int)kl, tok[i], VCM_SIM_DELAY_MAX_MS);
+			if (KEY("sol-nack"))
+				p->sol_nack_ms = ms;
+			else
+				p->sol_cts_ms = ms;
 		} else if (KEY("insecure")) {
 			on = 1;
 			if (val != NULL && sim_parse_onoff(val, &on) != 0)

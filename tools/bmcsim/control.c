@@ -179,6 +179,39 @@ show(struct reply *r, const struct bmc *b)
 	    b->dark_until_ms > sim_now(b->sim) ? "yes" : "no");
 }
 
+/* Milliseconds left of a flow control window, 0 when none runs. */
+static unsigned long long
+left(const struct bmc *b, uint64_t until)
+{
+	uint64_t now = sim_now(b->sim);
+
+	return until > now ? (unsigned long long)(until - now) : 0;
+}
+
+static void
+sol_line(struct reply *r, const struct bmc *b)
+{
+	const struct sim_sol *sol = b->sol;
+	char addr[INET_ADDRSTRLEN];
+
+	sim_addr_str(b->addr, addr, sizeof(addr));
+	rprintf(r, "%u %s sol=%s owner=%d nack-left=%llums cts=%s "
+	    "cts-left=%llums outq=%u sol-nack=%ums sol-cts=%ums "
+	    "activations=%u tx-bytes=%llu overrun=%u resends=%u nacks=%u "
+	    "cts-data=%u\n", b->index, addr, sol_name(b),
+	    sol != NULL ? sol->owner : -1,
+	    sol != NULL ? left(b, sol->nack_until) : 0,
+	    sol != NULL && sol->cts_until > sim_now(b->sim) ? "off" : "on",
+	    sol != NULL ? left(b, sol->cts_until) : 0,
+	    sol != NULL ? sol->outq_len : 0,
+	    (b->sol_flow_set & SIM_FLOW_NACK) ? b->sol_nack_ms :
+	    b->prof->sol_nack_ms,
+	    (b->sol_flow_set & SIM_FLOW_CTS) ? b->sol_cts_ms :
+	    b->prof->sol_cts_ms, b->sol_activations,
+	    (unsigned long long)b->sol_tx_bytes, b->sol_overrun,
+	    b->sol_resends, b->sol_nacks, b->sol_cts_data);
+}
+
 static void
 sessions(struct reply *r, const struct bmc *b)
 {
@@ -240,6 +273,9 @@ apply(struct reply *r, struct bmc *b, const struct ctl_cmd *cmd)
 	case CTL_SESSIONS:
 		sessions(r, b);
 		break;
+	case CTL_SOL:
+		sol_line(r, b);
+		break;
 	case CTL_QUIRK:
 		if (cmd->on)
 			b->quirks |= cmd->quirks;
@@ -297,6 +333,12 @@ apply(struct reply *r, struct bmc *b, const struct ctl_cmd *cmd)
 				host_set_flood(&b->host, 0, sim_now(b->sim));
 			sim_busy(b);
 		}
+		if (cmd->set_mask & (CTL_SET_SOL_NACK | CTL_SET_SOL_CTS))
+			sim_sol_flow(b, ((cmd->set_mask & CTL_SET_SOL_NACK) ?
+			    SIM_FLOW_NACK : 0u) |
+			    ((cmd->set_mask & CTL_SET_SOL_CTS) ?
+			    SIM_FLOW_CTS : 0u), cmd->sol_nack_ms,
+			    cmd->sol_cts_ms);
 		break;
 	default:
 		break;

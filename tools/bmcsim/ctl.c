@@ -31,7 +31,10 @@ const char *const ctl_help[] = {
 	    "serial output, C escapes \\r \\n \\t \\\\ \\e \\xHH",
 	"serial-rx <target>            what the host received (escaped)",
 	"set <target> [session-timeout=D] [sol-retry=D] [sol-retries=N] "
-	    "[output=N] [flood=on|off] [stamp=on|off]",
+	    "[output=N] [flood=on|off] [stamp=on|off] [sol-nack=D] "
+	    "[sol-cts=D]",
+	"sol <target>                  "
+	    "SOL state, flow control and counters",
 	"quit                          close this connection",
 	"<target>: 127.a.b.c, #N (fleet index from 0) or all; "
 	    "R: per mille or N.N%; D: 500ms, 2s, 1m (bare = ms)",
@@ -55,8 +58,10 @@ static const struct {
 	{ "inject", CTL_INJECT, "inject <target> <string>" },
 	{ "serial-rx", CTL_SERIAL_RX, "serial-rx <target>" },
 	{ "set", CTL_SET, "set <target> session-timeout=D sol-retry=D "
-	    "sol-retries=N output=N flood=on|off stamp=on|off (any of them)" },
+	    "sol-retries=N output=N flood=on|off stamp=on|off sol-nack=D "
+	    "sol-cts=D (any of them)" },
 	{ "quit", CTL_QUIT, "quit" },
+	{ "sol", CTL_SOL, "sol <target>" },
 };
 #define NVERBS	(sizeof(verbs) / sizeof(verbs[0]))
 
@@ -368,7 +373,7 @@ parse_set(const struct words *wd, struct ctl_cmd *c, char *err,
 	char key[24];
 	const char *val;
 	unsigned int bit;
-	uint32_t n;
+	uint32_t n = 0;
 	size_t i;
 	int rc = 0;
 
@@ -390,10 +395,14 @@ parse_set(const struct words *wd, struct ctl_cmd *c, char *err,
 			bit = CTL_SET_FLOOD;
 		else if (strcmp(key, "stamp") == 0)
 			bit = CTL_SET_STAMP;
+		else if (strcmp(key, "sol-nack") == 0)
+			bit = CTL_SET_SOL_NACK;
+		else if (strcmp(key, "sol-cts") == 0)
+			bit = CTL_SET_SOL_CTS;
 		else {
 			set_err(err, errlen, "set: unknown key \"%s\" "
 			    "(session-timeout, sol-retry, sol-retries, "
-			    "output, flood, stamp)", key);
+			    "output, flood, stamp, sol-nack, sol-cts)", key);
 			return VCM_EINVAL;
 		}
 		if (c->set_mask & bit) {
@@ -444,6 +453,18 @@ parse_set(const struct words *wd, struct ctl_cmd *c, char *err,
 			if ((rc = sim_parse_onoff(val, &c->stamp)) != 0)
 				set_err(err, errlen, "set: stamp must be on "
 				    "or off");
+			break;
+		case CTL_SET_SOL_NACK:
+		case CTL_SET_SOL_CTS:
+			/* 0 ends a window. */
+			if ((rc = sim_parse_duration(val, 1,
+			    VCM_SIM_DELAY_MAX_MS, &n)) != 0)
+				set_err(err, errlen, "set: %s must be 0..%d ms "
+				    "(or 2s, 1m)", key, VCM_SIM_DELAY_MAX_MS);
+			if (bit == CTL_SET_SOL_NACK)
+				c->sol_nack_ms = n;
+			else
+				c->sol_cts_ms = n;
 			break;
 		}
 		if (rc != 0)
@@ -525,6 +546,7 @@ ctl_parse(const char *line, size_t len, struct ctl_cmd *c, char *err,
 	case CTL_SHOW:
 	case CTL_SESSIONS:
 	case CTL_SERIAL_RX:
+	case CTL_SOL:
 		nargs_min = 1, nargs_max = 1;
 		break;
 	case CTL_DARK:

@@ -14,7 +14,8 @@
  *	power <target> on|off|cycle|reset|soft
  *	inject <target> <C-escaped string to end of line>
  *	set <target> [session-timeout=D] [sol-retry=D] [sol-retries=N]
- *	    [output=N] [flood=on|off] [stamp=on|off]
+ *	    [output=N] [flood=on|off] [stamp=on|off] [sol-nack=D] [sol-cts=D]
+ *	sol <target>
  *
  * <target> is a dotted 127.x.y.z address, a fleet index "#N" (from 0,
  * as `list` numbers them) or "all". Pure: no I/O, no allocation.
@@ -51,6 +52,7 @@ enum ctl_verb {
 	CTL_SERIAL_RX,
 	CTL_SET,
 	CTL_QUIT,
+	CTL_SOL,		/* SOL state, flow control and counters */
 };
 
 enum ctl_target_kind {
@@ -88,6 +90,8 @@ enum ctl_power {
 #define CTL_SET_OUTPUT		0x08
 #define CTL_SET_FLOOD		0x10
 #define CTL_SET_STAMP		0x20
+#define CTL_SET_SOL_NACK	0x40
+#define CTL_SET_SOL_CTS		0x80
 
 struct ctl_cmd {
 	enum ctl_verb		verb;
@@ -119,6 +123,8 @@ struct ctl_cmd {
 	uint32_t		output_bps;
 	uint8_t			flood;
 	uint8_t			stamp;
+	uint32_t		sol_nack_ms;	/* 0: no window */
+	uint32_t		sol_cts_ms;
 };
 
 /*

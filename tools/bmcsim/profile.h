@@ -71,6 +71,13 @@ struct sim_profile {
 	uint8_t			stamp;		/* flood with time-stamp lines */
 	uint32_t		quirks;		/* enum sim_quirk */
 	struct sim_faults	faults;
+	/*
+	 * SOL flow control for the first milliseconds of every activation
+	 * (0: none): console data NACKed, and "character transfer
+	 * unavailable" (CTS deasserted) in every packet to the console.
+	 */
+	uint32_t		sol_nack_ms;
+	uint32_t		sol_cts_ms;
 };
 
 #endif

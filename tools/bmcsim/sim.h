@@ -92,6 +92,10 @@ struct sim_sol {
 	uint8_t			 ack_nack;
 	uint16_t		 outq_len;
 	uint8_t			 outq[SIM_SOL_OUTQ];
+	/* Flow control windows (sim time, ms; 0: none). */
+	uint64_t		 nack_until;	/* console data NACKed before */
+	uint64_t		 cts_until;	/* CTS deasserted before */
+	uint8_t			 cts_said;	/* last packet said UNAVAIL */
 };
 
 struct sim_pending {
@@ -134,7 +138,26 @@ struct bmc {
 	struct bmc		*busy_next;
 	struct bmc		*busy_prev;
 	struct host		 host;
+	/*
+	 * SOL flow control set at run time (control `set sol-nack=`,
+	 * `sol-cts=`): these replace the profile's windows when their
+	 * SIM_FLOW_* bit is set.
+	 */
+	uint8_t			 sol_flow_set;
+	uint32_t		 sol_nack_ms;
+	uint32_t		 sol_cts_ms;
+	/* SOL counters since start, for the control `sol` command. */
+	uint64_t		 sol_tx_bytes;	/* host bytes sent (new) */
+	uint32_t		 sol_overrun;	/* host bytes lost: queue full */
+	uint32_t		 sol_resends;	/* packets retransmitted */
+	uint32_t		 sol_nacks;	/* console packets NACKed */
+	uint32_t		 sol_cts_data;	/* console data, CTS off */
+	uint32_t		 sol_activations;
 };
+
+/* Bits of bmc.sol_flow_set. */
+#define SIM_FLOW_NACK		0x01
+#define SIM_FLOW_CTS		0x02
 
 struct sim {
 	uv_loop_t		*loop;
@@ -192,6 +215,10 @@ void	 sim_sol_packet(struct bmc *, struct sim_session *, const uint8_t *,
 void	 sim_sol_tick(struct bmc *, uint64_t);
 void	 sim_sol_host_output(struct bmc *, const uint8_t *, size_t);
 void	 sim_sol_reboot(struct bmc *);
+/* Run-time flow control: which SIM_FLOW_* windows to set; an active SOL
+ * starts them now (0 ends one). */
+void	 sim_sol_flow(struct bmc *, unsigned int which, uint32_t nack_ms,
+	    uint32_t cts_ms);
 
 /* control.c */
 int	 sim_control_start(struct sim *, const char *path);

@@ -5,6 +5,16 @@
  * go through the receive machine, which hands the host only bytes it has
  * not seen and tells us what to ACK. Quirks bend this where real
  * firmware does.
+ *
+ * Flow control, for tests of consoles (docs/bmcsim.md, sol-nack and
+ * sol-cts): for a window after each activation, or from a control
+ * `set`, console data is NACKed (nothing accepted: the console must
+ * resend it later, unchanged), and/or every packet to the console says
+ * "character transfer unavailable" (CTS deasserted: the console should
+ * hold its keystrokes; what it sends all the same is NACKed, with that
+ * bit). A change of that state is announced at once with a status-only
+ * packet (sequence 0), so a console that waits for it does not wait for
+ * host output.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +27,30 @@
 
 /* After a reboot a Tyan BMC's numbers jump (IPMI.md §1.2): by this much. */
 #define SOL_SEQ_JUMP	7
+
+/* The window a new activation (or a control `set`) starts. */
+static uint32_t
+flow_ms(const struct bmc *b, unsigned int which)
+{
+	if (which == SIM_FLOW_NACK)
+		return (b->sol_flow_set & SIM_FLOW_NACK) ? b->sol_nack_ms :
+		    b->prof->sol_nack_ms;
+	return (b->sol_flow_set & SIM_FLOW_CTS) ? b->sol_cts_ms :
+	    b->prof->sol_cts_ms;
+}
+
+static uint64_t
+window(uint64_t now, uint32_t ms)
+{
+	return ms == 0 ? 0 : now + ms;
+}
+
+/* CTS deasserted now: "character transfer unavailable". */
+static int
+cts_off(const struct sim_sol *sol, uint64_t now)
+{
+	return sol->cts_until > now;
+}
 
 static struct sim_session *
 owner(struct bmc *b)
@@ -39,8 +73,13 @@ sim_sol_activate(struct bmc *b, struct sim_session *s)
 	sol->owner = sim_session_slot(b, s);
 	ipmi_sol_tx_init(&sol->tx);
 	ipmi_sol_rx_init(&sol->rx);
+	/* The first tick (after the Activate answer has left) announces a
+	 * CTS window: cts_said starts at "available". */
+	sol->nack_until = window(sim_now(b->sim), flow_ms(b, SIM_FLOW_NACK));
+	sol->cts_until = window(sim_now(b->sim), flow_ms(b, SIM_FLOW_CTS));
 	b->sol = sol;
 	b->sol_active = 1;
+	b->sol_activations++;
 	sim_busy(b);
 	return 0;
 }
@@ -128,10 +167,11 @@ flush(struct bmc *b, int resend)
 	uint8_t pkt[IPMI_SOL_PKT_MAX];
 	struct ipmi_sol_pkt p;
 	size_t n = 0;
-	int r, stamp = b->host.flood == HOST_FLOOD_STAMP;
+	int r, cts, stamp = b->host.flood == HOST_FLOOD_STAMP;
 
 	if (s == NULL)
 		return;
+	cts = cts_off(sol, sim_now(b->sim));
 	memset(&p, 0, sizeof(p));
 	if (!resend && sol->tx.state == IPMI_SOL_TX_IDLE && sol->outq_len > 0) {
 		n = sol->outq_len < SIM_SOL_CHUNK ? sol->outq_len :
@@ -148,6 +188,7 @@ flush(struct bmc *b, int resend)
 		sol->inflight_len = (uint8_t)n;
 		memmove(sol->outq, sol->outq + n, sol->outq_len - n);
 		sol->outq_len = (uint16_t)(sol->outq_len - n);
+		b->sol_tx_bytes += n;
 		resend = 1;
 	}
 	if (resend && sol->tx.state == IPMI_SOL_TX_WAIT) {
@@ -155,8 +196,11 @@ flush(struct bmc *b, int resend)
 		p.data = sol->inflight;
 		p.len = sol->inflight_len;
 		sol->sent_ms = sim_now(b->sim);
-	} else if (!sol->ack_due)
-		return;
+	} else if (!sol->ack_due && cts == sol->cts_said)
+		return;		/* nothing to say (a status change is) */
+	if (cts)
+		p.flags |= IPMI_SOL_ST_UNAVAIL;
+	sol->cts_said = (uint8_t)cts;
 	if (sol->ack_due) {
 		p.ack_seq = sol->ack_seq;
 		p.accepted = sol->ack_count;
@@ -186,7 +230,9 @@ sim_sol_packet(struct bmc *b, struct sim_session *s, const uint8_t *pl,
 	struct sim_sol *sol = b->sol;
 	struct ipmi_sol_rx_res res;
 	struct ipmi_sol_pkt p;
+	uint64_t now = sim_now(b->sim);
 	uint8_t accepted = 0;
+	size_t room = VCM_HOST_LINE_MAX;
 	int kind;
 
 	if (sol == NULL || sol->owner != sim_session_slot(b, s))
@@ -203,11 +249,25 @@ sim_sol_packet(struct bmc *b, struct sim_session *s, const uint8_t *pl,
 	}
 	if (p.flags & IPMI_SOL_OP_BREAK)
 		host_break(&b->host, sim_now(b->sim));
-	if (p.seq != 0 && ipmi_sol_rx_packet(&sol->rx, &p, VCM_HOST_LINE_MAX,
+	/*
+	 * NACK window, or CTS deasserted ("character transfer
+	 * unavailable"): nothing of the packet is taken (room 0), so the
+	 * receive machine NACKs it and takes the copy the console sends
+	 * afterwards as new bytes. Data packets while CTS is off are
+	 * counted, retransmits too: a console holding its keystrokes sends
+	 * none, one that probes a few.
+	 */
+	if (sol->nack_until > now || cts_off(sol, now))
+		room = 0;
+	if (p.seq != 0 && p.len > 0 && cts_off(sol, now))
+		b->sol_cts_data++;
+	if (p.seq != 0 && ipmi_sol_rx_packet(&sol->rx, &p, room,
 	    &res) == 0) {
 		if (res.len > 0)
 			host_serial_in(&b->host, p.data + res.off, res.len,
 			    sim_now(b->sim));
+		if (res.nack)
+			b->sol_nacks++;
 		if (res.send_ack) {
 			sol->ack_due = 1;
 			sol->ack_seq = res.ack_seq;
@@ -229,8 +289,11 @@ sim_sol_host_output(struct bmc *b, const uint8_t *p, size_t n)
 	if (sol == NULL || owner(b) == NULL)
 		return;
 	room = sizeof(sol->outq) - sol->outq_len;
-	if (n > room)
-		n = room;	/* a real UART overruns too: newest bytes lost */
+	if (n > room) {
+		/* A real UART overruns too: the newest bytes are lost. */
+		b->sol_overrun += (uint32_t)(n - room);
+		n = room;
+	}
 	memcpy(sol->outq + sol->outq_len, p, n);
 	sol->outq_len = (uint16_t)(sol->outq_len + n);
 	flush(b, 0);
@@ -248,6 +311,7 @@ sim_sol_tick(struct bmc *b, uint64_t now)
 	    now - sol->sent_ms >= b->sol_retry_ms) {
 		switch (ipmi_sol_tx_timeout(&sol->tx, b->sol_retries, 0)) {
 		case IPMI_SOL_TX_RESEND:
+			b->sol_resends++;
 			flush(b, 1);
 			return;
 		case IPMI_SOL_TX_GIVEUP:
@@ -278,5 +342,30 @@ sim_sol_reboot(struct bmc *b)
 		seq = b->sol->tx.seq;
 		seq = (uint8_t)((seq + SOL_SEQ_JUMP - 1) % IPMI_SOL_SEQ_MAX + 1);
 		b->sol->tx.seq = seq;
+	}
+}
+
+void
+sim_sol_flow(struct bmc *b, unsigned int which, uint32_t nack_ms,
+    uint32_t cts_ms)
+{
+	uint64_t now = sim_now(b->sim);
+
+	if (which & SIM_FLOW_NACK) {
+		b->sol_nack_ms = nack_ms;
+		b->sol_flow_set |= SIM_FLOW_NACK;
+		if (b->sol != NULL)
+			b->sol->nack_until = window(now, nack_ms);
+	}
+	if (which & SIM_FLOW_CTS) {
+		b->sol_cts_ms = cts_ms;
+		b->sol_flow_set |= SIM_FLOW_CTS;
+		if (b->sol != NULL)
+			b->sol->cts_until = window(now, cts_ms);
+	}
+	if (b->sol != NULL) {
+		/* Announces a CTS change now, not at the next tick. */
+		flush(b, 0);
+		sim_busy(b);
 	}
 }
