@@ -706,7 +706,7 @@
  * One-time download tickets for the replay page (POST
  * /v1/recordings/{id}/ticket), each good for VCM_TICKET_TTL_S: a panel
  * opens one per click, so 256 outstanding at once is plenty and bounds
- * the table (searched linearly, 12 KiB).
+ * the table (searched linearly, 24 KiB).
  */
 #define VCM_REC_TICKETS_MAX		256
 /* The largest .cast file a download reads: the size limit's maximum

@@ -1988,7 +1988,15 @@ pump(struct eng_bmc *b, uint64_t now)
 				(void)eng_session_close(&x->s, now);
 			else if (x->idle_at == ENG_NEVER)
 				x->idle_at = now + e->idle_ms;
-		}
+		} else if (x->idle_at != ENG_NEVER)
+			/*
+			 * Busy again (an operation, Get Device ID, the
+			 * console): not idle. A past idle_at left on the heap
+			 * would re-arm the timer at 0 on every pass, and
+			 * libuv runs such a timer again without polling: the
+			 * loop would spin until the busy spell ended.
+			 */
+			x->idle_at = ENG_NEVER;
 		settle(x, now);
 	}
 	when = b->nqueue > 0 ? queue_min_deadline(b) : ENG_NEVER;
@@ -2539,6 +2547,18 @@ eng_console_request(struct eng *e, const struct eng_con_request *rq)
 	poke(b);
 	rearm(e);
 	return r;
+}
+
+int
+eng_console_is_writer(struct eng *e, int64_t viewer)
+{
+	struct eng_bmc *b;
+
+	if (e == NULL || viewer < 0 ||
+	    (b = bmc_get(e, (uint32_t)((uint64_t)viewer >> 32))) == NULL ||
+	    b->con == NULL)
+		return 0;
+	return eng_console_writer(b->con) == (int)(viewer & INT32_MAX);
 }
 
 int

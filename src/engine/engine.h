@@ -361,6 +361,10 @@ int		 eng_submit(struct eng *, const struct eng_request *);
  */
 int64_t		 eng_console_request(struct eng *,
 		    const struct eng_con_request *);
+/* 1 if the viewer holds the input. The first viewer with write rights
+ * becomes the writer when it attaches, without an event (it is the
+ * caller's own OPEN); later changes come as ENG_CON_EV_WRITER/_LOST. */
+int		 eng_console_is_writer(struct eng *, int64_t viewer);
 /* The state of a BMC's console (ENG_CON_S_*), ENG_CON_S_IDLE if none. */
 int		 eng_console_state(struct eng *, uint32_t bmc);
 

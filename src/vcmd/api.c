@@ -20,6 +20,7 @@
 #include "vcm/wipe.h"
 #include "vcmd/api.h"
 #include "vcmd/query.h"
+#include "vcmd/recording.h"
 #include "vcmd/timefmt.h"
 #include "vcmd/token.h"
 #include "vcmd/vcmd.h"
@@ -77,6 +78,14 @@ static const struct route routes[] = {
 	{ HTTP_M_GET, "/v1/audit", API_AUTH_KEY, api_audit_list },
 	{ HTTP_M_POST, "/v1/vault/rotate", API_AUTH_OPERATOR,
 	    api_vault_rotate },
+	{ HTTP_M_GET, "/v1/recordings", API_AUTH_KEY, api_recording_list },
+	{ HTTP_M_GET, "/v1/recordings/{id}", API_AUTH_KEY, api_recording_get },
+	{ HTTP_M_DELETE, "/v1/recordings/{id}", API_AUTH_OPERATOR,
+	    api_recording_delete },
+	{ HTTP_M_GET, "/v1/recordings/{id}/cast", API_AUTH_KEY_OR_TICKET,
+	    api_recording_cast },
+	{ HTTP_M_POST, "/v1/recordings/{id}/ticket", API_AUTH_KEY,
+	    api_recording_ticket },
 };
 
 /* ---- replies ------------------------------------------------------------ */
@@ -344,6 +353,10 @@ authenticate(struct api_ctx *c, enum api_auth need)
 
 	if (need == API_AUTH_NONE)
 		return 0;
+	/* A browser's download: no key, a one-time ticket the handler
+	 * checks (c->who stays API_WHO_NONE). */
+	if (need == API_AUTH_KEY_OR_TICKET && tok == NULL)
+		return rate_ok(c, "a", c->rq->peer) ? 0 : -1;
 	if (tok != NULL && need == API_AUTH_GRANT &&
 	    token_check_format(TOKEN_GRANT, tok) == 0)
 		ok = auth_grant_token(c, tok);

@@ -29,7 +29,9 @@ enum api_auth {
 	API_AUTH_NONE = 0,	/* health */
 	API_AUTH_OPERATOR,	/* operator key */
 	API_AUTH_KEY,		/* operator or tenant key */
-	API_AUTH_GRANT		/* grant token, or a key that sees the grant */
+	API_AUTH_GRANT,		/* grant token, or a key that sees the grant */
+	API_AUTH_KEY_OR_TICKET	/* a key; or no Authorization at all, the
+				   handler then checks a download ticket */
 };
 
 #define API_MAX_IDS	2

@@ -36,6 +36,7 @@ struct rec_ticket {
 	uint8_t		 hash[VCM_TOKEN_HASH_LEN];
 	int64_t		 rec_id;
 	int64_t		 expires;	/* ms, wall clock; 0: free slot */
+	char		 actor[24];	/* who asked for it, "key:12" */
 };
 
 static struct rec_ticket tickets[VCM_REC_TICKETS_MAX];
@@ -47,7 +48,7 @@ ticket_free(struct rec_ticket *t)
 }
 
 static int
-ticket_new(int64_t rec_id, char *out, size_t outsz)
+ticket_new(int64_t rec_id, const char *actor, char *out, size_t outsz)
 {
 	struct rec_ticket *t = NULL;
 	int64_t now = vcmd_now_ms();
@@ -67,13 +68,16 @@ ticket_new(int64_t rec_id, char *out, size_t outsz)
 	token_hash(out, t->hash);
 	t->rec_id = rec_id;
 	t->expires = now + (int64_t)VCM_TICKET_TTL_S * 1000;
+	/* "key:" and an id of at most 19 digits. */
+	snprintf(t->actor, sizeof(t->actor), "%.23s", actor);
 	return 0;
 }
 
-/* Spends the ticket; the recording it was made for, or 0. Every slot
- * is compared (in constant time), found or not. */
+/* Spends the ticket; the recording it was made for, or 0, and who
+ * asked for it into actor. Every slot is compared (in constant time),
+ * found or not. */
 static int64_t
-ticket_take(const char *tok)
+ticket_take(const char *tok, char *actor, size_t actorsz)
 {
 	uint8_t h[VCM_TOKEN_HASH_LEN];
 	int64_t now = vcmd_now_ms(), id = 0;
@@ -85,8 +89,11 @@ ticket_take(const char *tok)
 	for (i = 0; i < VCM_REC_TICKETS_MAX; i++)
 		if (tickets[i].expires != 0 &&
 		    token_hash_eq(h, tickets[i].hash)) {
-			if (tickets[i].expires > now)
+			if (tickets[i].expires > now) {
 				id = tickets[i].rec_id;
+				snprintf(actor, actorsz, "ticket/%s",
+				    tickets[i].actor);
+			}
 			ticket_free(&tickets[i]);
 		}
 	vcm_wipe(h, sizeof(h));
@@ -204,8 +211,10 @@ api_recording_cast(struct api_ctx *c)
 			return;
 	} else {
 		/* No key: a download ticket for this recording. */
+		/* The download's actor is the ticket's maker. */
 		rc = query_get(c->rq->query, "ticket", tok, sizeof(tok));
-		if (rc != 1 || ticket_take(tok) != c->ids[0]) {
+		if (rc != 1 || ticket_take(tok, c->actor, sizeof(c->actor)) !=
+		    c->ids[0]) {
 			vcm_wipe(tok, sizeof(tok));
 			api_error(c, 401, "unauthorized",
 			    "an API key or a valid download ticket is "
@@ -213,7 +222,6 @@ api_recording_cast(struct api_ctx *c)
 			return;
 		}
 		vcm_wipe(tok, sizeof(tok));
-		snprintf(c->actor, sizeof(c->actor), "ticket");
 		if ((rc = store_recording_get(c->d->st, c->ids[0], &r)) != 0) {
 			api_store_error(c, rc, "recording");
 			return;
@@ -276,7 +284,7 @@ api_recording_ticket(struct api_ctx *c)
 
 	if (recording_visible(c, &r) != 0)
 		return;
-	if (ticket_new(r.id, ticket, sizeof(ticket)) != 0) {
+	if (ticket_new(r.id, c->actor, ticket, sizeof(ticket)) != 0) {
 		api_error(c, 503, "unavailable", "too many open tickets");
 		return;
 	}

@@ -50,6 +50,7 @@ struct cfg_option {
 };
 
 static const char *const policy_names[] = { "take", "refuse", NULL };
+static const char *const yesno_names[] = { "no", "yes", NULL };
 static const char *const level_names[] = {
 	"debug", "info", "warn", "error", NULL
 };
@@ -114,6 +115,8 @@ static const struct cfg_option options[] = {
 	{ "recording_retention_days", CFG_U32, F(recording_retention_days), 1,
 	  VCM_RECORDING_DAYS_MAX, VCM_RECORDING_DAYS_DEFAULT, NULL, NULL,
 	  "days console recordings are kept" },
+	{ "recording_input", CFG_ENUM, F(recording_input), 0, 0, 0, NULL,
+	  yesno_names, "record what viewers type too: no or yes" },
 };
 
 #undef F

@@ -66,6 +66,7 @@ struct vcmd_config {
 	uint8_t		log_level;		/* enum vcm_log_level */
 	uint32_t	recording_max_bytes;	/* VCM_RECORDING_BYTES_DEFAULT */
 	uint32_t	recording_retention_days; /* VCM_RECORDING_DAYS_DEFAULT */
+	uint8_t		recording_input;	/* 0: no (keystrokes not recorded) */
 };
 
 void	vcmd_config_defaults(struct vcmd_config *);

@@ -28,6 +28,7 @@
 #include "vcm/wipe.h"
 #include "vcmd/api.h"
 #include "vcmd/cidr.h"
+#include "vcmd/recording.h"
 #include "vcmd/timefmt.h"
 #include "vcmd/token.h"
 #include "vcmd/vcmd.h"
@@ -222,6 +223,8 @@ conn_detach(struct vconn *c)
 	struct eng_con_request rq;
 	struct vbmc *b = c->bmc;
 
+	rec_close(c->rec);
+	c->rec = NULL;
 	if (c->grant != NULL) {
 		for (pp = &c->grant->conns; *pp != NULL; pp = &(*pp)->next)
 			if (*pp == c) {
@@ -424,7 +427,9 @@ conn_hello(struct vconn *c, const uint8_t *data, size_t len)
 		return;
 	}
 	c->viewer = v;
+	c->writer = eng_console_is_writer(d->eng, v);
 	c->bmc->console_refs++;
+	c->rec = rec_open(d, &vg->g, &s, d->cfg.recording_input);
 	audit(d, "vcmd", "console.open", vg->g.tenant_id, vg->g.server_id,
 	    vg->g.id, c->bmc->id, "ok", c->peer);
 	send_json(c, info_json(c, &s));
@@ -490,6 +495,7 @@ console_ws_message(void *arg, struct http_ws *ws, void *data, int binary,
 {
 	struct vconn *c = data;
 	struct eng_con_request rq;
+	int64_t n;
 
 	(void)arg;
 	(void)ws;
@@ -516,7 +522,8 @@ console_ws_message(void *arg, struct http_ws *ws, void *data, int binary,
 	rq.len = len;
 	/* Not the writer, or the SOL is down: keystrokes are dropped and
 	 * the page shows read-only / connecting from the state messages. */
-	(void)eng_console_request(c->d->eng, &rq);
+	if ((n = eng_console_request(c->d->eng, &rq)) > 0)
+		rec_input(c->rec, buf, (size_t)n);
 }
 
 static void
@@ -721,6 +728,9 @@ console_engine_event(void *arg, const struct eng_con_event *e)
 		return;
 	switch (e->kind) {
 	case ENG_CV_OUTPUT:
+		/* Recorded as the engine delivers it, once, whatever the
+		 * socket does with it. */
+		rec_output(c->rec, e->data, e->len);
 		conn_output(c, e->data, e->len);
 		break;
 	case ENG_CON_EV_WRITER:

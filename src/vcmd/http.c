@@ -266,6 +266,12 @@ static const lws_retry_bo_t ws_validity = {
 	.secs_since_valid_hangup = VCM_WS_DEAD_S,
 };
 
+/* The console and replay pages' policy (see web/src/index.html). */
+#define HTTP_PAGE_CSP	"default-src 'none'; script-src 'self'; " \
+	"style-src 'self' 'unsafe-inline'; connect-src 'self'; " \
+	"img-src 'self' data:; font-src 'self'; base-uri 'none'; " \
+	"form-action 'none'; frame-ancestors 'none'"
+
 static const struct {
 	const char	*ext;
 	const char	*type;
@@ -279,6 +285,8 @@ static const struct {
 	{ ".svg",	"image/svg+xml" },
 	{ ".png",	"image/png" },
 	{ ".ico",	"image/x-icon" },
+	/* The licences shipped with xterm.js. */
+	{ ".txt",	"text/plain; charset=utf-8" },
 };
 
 /* ---- logging ------------------------------------------------------ */
@@ -348,42 +356,6 @@ lws_log_emit(int level, const char *line)
 	buf[n] = '\0';
 	vcm_log(VCM_LOG_WARN, "lws", "level", level == LLL_ERR ? "err" : "warn",
 	    "msg", buf, NULL);
-}
-
-/* XDBG temporary instrumentation */
-static void
-xdbg_emit(int level, const char *line)
-{
-	struct timespec ts;
-
-	static FILE *f;
-
-	if (f == NULL && (f = fopen(getenv("XDBG_LWS"), "a")) == NULL)
-		return;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	fprintf(f, "XDBG %ld.%06ld %s", (long)ts.tv_sec,
-	    ts.tv_nsec / 1000, line);
-	fflush(f);
-}
-#define XDBG(...) do { if (getenv("XDBG_LWS")) { char xb[256]; \
-	snprintf(xb, sizeof(xb), "vcm: " __VA_ARGS__); \
-	strncat(xb, "\n", sizeof(xb) - strlen(xb) - 1); xdbg_emit(0, xb); } } while (0)
-
-static uint64_t xdbg_last;
-static void
-xdbg_prepare(uv_prepare_t *h)
-{
-	uint64_t now = uv_hrtime() / 1000000;
-
-	if (xdbg_last && now - xdbg_last > 50)
-		XDBG("loop busy %llu ms", (unsigned long long)(now - xdbg_last));
-	XDBG("poll enter");
-}
-static void
-xdbg_check(uv_check_t *h)
-{
-	xdbg_last = uv_hrtime() / 1000000;
-	XDBG("poll exit");
 }
 
 /* ---- connections, phases and the sweep ------------------------------ */
@@ -462,8 +434,6 @@ on_sweep(uv_timer_t *t)
 	struct conn *c;
 	uint64_t now = uv_now(s->loop), age, silence;
 	int watched = 0;
-
-	XDBG("sweep");
 
 	TAILQ_FOREACH(c, &s->conns, link) {
 		if (c->killed)
@@ -596,7 +566,6 @@ conn_free(struct conn *c)
 	struct http_server *s = c->s;
 	struct http_txn *t = c->txn;
 
-	XDBG("conn_free wsi %p", (void *)c->wsi);
 	if (c->in_closing) {
 		TAILQ_REMOVE(&s->closing, c, clink);
 		c->in_closing = 0;
@@ -681,7 +650,6 @@ on_accept(uv_poll_t *p, int status, int events)
 	char peer[VCM_ADDR_STR_MAX];
 	int fd, i;
 
-	XDBG("on_accept status %d stopping %d conns %u", status, s->stopping, s->cnt.conns_now);
 	if (status < 0 || s->stopping)
 		return;
 	for (i = 0; i < VCM_HTTP_ACCEPT_BATCH; i++) {
@@ -1596,6 +1564,17 @@ static_serve(struct conn *c)
 	if (lws_add_http_header_by_token(c->wsi, WSI_TOKEN_HTTP_CACHE_CONTROL,
 	    (const unsigned char *)cc, (int)strlen(cc), &p, end))
 		return -1;
+	/*
+	 * Pages get their policy as a header too: frame-ancestors (no
+	 * other site may frame a tenant's console) cannot be set by the
+	 * page's <meta>. The rest matches web/src's pages.
+	 */
+	if (strcmp(type, static_types[0].type) == 0 &&
+	    lws_add_http_header_by_name(c->wsi,
+	    (const unsigned char *)"content-security-policy:",
+	    (const unsigned char *)HTTP_PAGE_CSP, (int)strlen(HTTP_PAGE_CSP),
+	    &p, end))
+		return -1;
 	txn_free(t);
 	c->txn = NULL;
 	conn_set_phase(c, PH_REPLY);
@@ -1745,7 +1724,6 @@ ws_report_closed(struct http_ws *ws)
 		return;
 	ws->reported = 1;
 	ws->closing = 1;
-	XDBG("ws_report_closed wsi %p", (void *)ws->c->wsi);
 	s->cnt.ws_closed++;
 	s->cnt.ws_now--;
 	if (s->h.ws_closed != NULL)
@@ -1933,7 +1911,6 @@ ws_writeable(struct conn *c)
 		return 0;
 	}
 	if (ws->closing && !ws->close_sent) {
-		XDBG("ws_writeable closing wsi %p", (void *)c->wsi);
 		ws->close_sent = 1;
 		lws_close_reason(c->wsi, (enum lws_close_status)ws->close_code,
 		    (unsigned char *)ws->close_reason, ws->close_len);
@@ -1955,7 +1932,6 @@ ws_writeable(struct conn *c)
 		 */
 		lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK,
 		    LWS_TO_KILL_SYNC);
-		XDBG("ws_writeable kill_sync returned");
 	}
 	return 0;
 }
@@ -1974,7 +1950,6 @@ ws_close_hard(struct conn *c)
 {
 	int fd = lws_get_socket_fd(c->wsi);
 
-	XDBG("ws_close_hard wsi %p", (void *)c->wsi);
 	if (fd >= 0)
 		(void)shutdown(fd, SHUT_RDWR);
 	lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_SYNC);
@@ -2081,7 +2056,6 @@ http_ws_close(struct http_ws *ws, uint16_t code, const char *reason)
 		memcpy(ws->close_reason, reason, n);
 	ws->close_reason[n] = '\0';
 	ws->close_len = n;
-	XDBG("http_ws_close wsi %p code %u", (void *)ws->c->wsi, code);
 	if (s->destroying)
 		return;		/* lws is closing everything */
 	/* The bound runs from now; the loop's clock may be behind if this
@@ -2190,9 +2164,6 @@ http_new(uv_loop_t *loop, const struct http_opts *o,
 
 	if (!lws_logs_routed) {
 		lws_set_log_level(LLL_ERR | LLL_WARN, lws_log_emit);
-		if (getenv("XDBG_LWS"))
-			lws_set_log_level(LLL_ERR | LLL_WARN | LLL_NOTICE |
-			    LLL_INFO | LLL_DEBUG | LLL_PARSER, xdbg_emit);
 		lws_logs_routed = 1;
 	}
 	backstop = s->request_ms / 1000 + HTTP_LWS_BACKSTOP_S;
@@ -2238,16 +2209,6 @@ http_new(uv_loop_t *loop, const struct http_opts *o,
 		lws_context_destroy(s->ctx);
 		s->ctx = NULL;
 		goto fail;
-	}
-	if (getenv("XDBG_LWS")) {
-		static uv_prepare_t xp;
-		static uv_check_t xc;
-		uv_prepare_init(loop, &xp);
-		uv_check_init(loop, &xc);
-		uv_prepare_start(&xp, xdbg_prepare);
-		uv_check_start(&xc, xdbg_check);
-		uv_unref((uv_handle_t *)&xp);
-		uv_unref((uv_handle_t *)&xc);
 	}
 	uv_poll_init_socket(loop, &s->lpoll, s->lfd);
 	s->lpoll.data = s;

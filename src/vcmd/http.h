@@ -181,6 +181,10 @@ size_t		 http_ws_queued(const struct http_ws *);
  * VCM_WS_CLOSE_REASON_MAX bytes, cut there); ws_closed follows. The
  * server side closes; pages never need to. After ws_closed returns the
  * struct http_ws is dead. */
+/* The frame leaves within a turn of the loop (after the queue) and the
+ * connection is closed when the peer answers it, VCM_WS_CLOSE_MS after
+ * this call at the latest (what the peer has not taken by then is
+ * dropped), so the bound holds for a stalled peer too. */
 void		 http_ws_close(struct http_ws *, uint16_t code,
 		    const char *reason);
 

@@ -19,6 +19,7 @@
 
 #include "vcm/err.h"
 #include "vcm/log.h"
+#include "vcmd/recording.h"
 #include "vcmd/vcmd.h"
 
 #define VCMD_CONFIG_DEFAULT	"/etc/vcm/vcmd.conf"
@@ -88,6 +89,7 @@ on_signal(uv_signal_t *s, int signum)
 	/* Grants do not end because vcmd stops: their timers go, and the
 	 * next start re-arms them from the store. */
 	grants_free_all(d);
+	rec_retention_stop(d);
 	eng_stop(d->eng);
 	uv_timer_init(d->loop, &http_timer);
 	http_timer.data = d;
@@ -225,6 +227,9 @@ main(int argc, char **argv)
 		goto fail;
 	}
 	bmcs_recover(&d);
+	if (rec_retention_start(&d) != 0)
+		vcm_log(VCM_LOG_ERROR, "recording_retention_failed", "error",
+		    store_errmsg(d.st), NULL);
 	uv_signal_init(d.loop, &d.sig_term);
 	uv_signal_init(d.loop, &d.sig_int);
 	uv_signal_init(d.loop, &d.sig_hup);
@@ -241,6 +246,8 @@ main(int argc, char **argv)
 	vcm_log(VCM_LOG_INFO, "vcmd_stopped", NULL);
 	grants_free_all(&d);
 	console_tickets_free(&d);
+	rec_retention_stop(&d);
+	api_recording_tickets_free();
 	idmap_free(&d.conns);
 	if (!uv_is_closing((uv_handle_t *)&stop_timer) && d.stopping)
 		uv_close((uv_handle_t *)&stop_timer, handle_closed);

@@ -693,13 +693,13 @@ rec_close(struct recording *r)
 
 static uv_timer_t *retention_timer;
 
-/* A row a crashed vcmd left running: its file cut to the last whole
- * line (a write may have been cut), the row closed as truncated. */
 struct recover {
 	struct vcmd	*d;
 	int64_t		 last;
 };
 
+/* A row a crashed vcmd left running: its file cut to the last whole
+ * line (a write may have been cut), the row closed as truncated. */
 static int
 recover_one(void *arg, const struct st_recording *row)
 {

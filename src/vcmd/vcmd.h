@@ -16,6 +16,8 @@
  *	api.c		routing, authentication, rate limits, JSON helpers
  *	api_objects.c	sites, pools, tenants, BMCs, servers, keys, audit
  *	api_grants.c	grants, power, console URLs, vault rotation
+ *	recording.c	console recordings (asciicast v2), retention
+ *	api_recordings.c	their API: list, show, download, delete
  *	audit.c		audit events
  *	idmap.c		id -> pointer hash map
  *
@@ -43,6 +45,7 @@
 struct vcmd;
 struct vgrant;
 struct vconn;
+struct recording;
 
 /* A BMC known to the engine. */
 struct vbmc {
@@ -78,6 +81,7 @@ struct vconn {
 	int		 writer;
 	int		 closing;
 	uv_timer_t	*hello_timer;
+	struct recording *rec;		/* NULL: not recorded */
 	char		 peer[VCM_ADDR_STR_MAX + 1];
 };
 
