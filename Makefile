@@ -235,7 +235,7 @@ check-long: deps
 	$(Q)VCM_BUILD=$(B) VCM_TEST_LOGS=build/test-logs/long \
 	    FUZZ_RUNS=$(FUZZ_RUNS) tests/run-all tests/fuzz-run.sh
 
-# The grant soak test (10,000 cycles, about 15 minutes; issue 6).
+# The grant soak test (10,000 cycles, about 4 minutes; issue 6).
 soak: deps
 	$(Q)$(MAKE) --no-print-directory SANITIZE=1 check-build
 	$(Q)VCM_BUILD=build/san VCM_TEST_LOGS=build/test-logs/soak \

@@ -19,7 +19,7 @@ CYCLES=${SOAK_CYCLES:-10000}
 PW='Soak-Pw-77q'
 NB=50
 
-tap_plan 7
+tap_plan 8
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/vcm-soak.XXXXXX") || exit 1
 atexit "rm -rf '$work'"
@@ -99,4 +99,11 @@ check "every console teardown was verified" sh -c \
     "! grep -q 'error:' '$work/audit.txt'"
 kill -TERM "$VCMD_PID"; i=0
 while kill -0 "$VCMD_PID" 2> /dev/null && [ $i -lt 150 ]; do sleep 0.1; i=$((i + 1)); done
-grep -q 'Sanitizer\|runtime error' "$work/vcmd.log" && diag "sanitizer report in vcmd.log"
+wait "$VCMD_PID"
+rc=$?
+if [ $rc = 0 ] && ! grep -q 'Sanitizer\|runtime error' "$work/vcmd.log"; then
+	ok "vcmd exits 0 with no sanitizer report"
+else
+	not_ok "vcmd exits 0 with no sanitizer report (exit $rc)"
+	grep -A15 'Sanitizer\|runtime error' "$work/vcmd.log" | head -n 30 | sed 's/^/# /'
+fi
