@@ -6,7 +6,7 @@
 #   make soak       10,000 grant cycles against vcmd and bmcsim
 #   make fuzz       build the libFuzzer targets (FUZZ=1, clang) and run them
 #   make bench      measurements, on a build without sanitizers
-#   make demo       the main job on its embedded default
+#   make demo       bmcsim + vcmd on their embedded defaults: a console to open
 #
 # Knobs: SANITIZE=1 (ASan+UBSan; the default for check targets), FUZZ=1
 # (clang + libFuzzer), CC, V=1.
@@ -224,6 +224,7 @@ check-build: $(LIBS) $(DAEMON_LIBS) $(TOOLS) $(UNIT_TESTS)
 check: deps
 	$(Q)$(MAKE) --no-print-directory SANITIZE=$(SANITIZE) check-build
 	$(Q)$(MAKE) --no-print-directory FUZZ=1 fuzz-build
+	$(Q)scripts/build-web
 	$(Q)VCM_BUILD=$(B) VCM_TEST_LOGS=build/test-logs/check \
 	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -249,11 +250,13 @@ fuzz: deps fuzz-build
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory SANITIZE=0 all $(BENCHES)
+	$(Q)scripts/build-web
 	$(Q)VCM_BUILD=build/rel bench/run
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory SANITIZE=0 all
-	$(Q)build/rel/bin/vcm-selfcheck
+	$(Q)scripts/build-web
+	$(Q)VCM_BUILD=build/rel scripts/demo
 
 clean:
 	rm -rf build

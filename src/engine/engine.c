@@ -1312,6 +1312,7 @@ sess_event(void *arg, const struct eng_event *ev)
 	case ENG_EV_CLOSED:
 		x->dead = 1;
 		e->c.sessions_closed++;
+		{ int di; fprintf(stderr, "DBG closed sid_m=%08x conf=%d ans=%d sent=%u rtx=%u drops:", x->s.sid_m, ev->u.closed.confirmed, ev->u.closed.answered, x->s.stats.sent, x->s.stats.retransmits); for (di=0;di<ENG_DROP__COUNT;di++) fprintf(stderr," %s=%u", eng_drop_name(di), x->s.stats.drops[di]); fprintf(stderr,"\n"); }
 		if (x->was_active && !ev->u.closed.confirmed) {
 			e->c.close_unconfirmed++;
 			(void)snprintf(num, sizeof(num), "%u",

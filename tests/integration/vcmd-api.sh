@@ -225,7 +225,9 @@ expect 410 "an expired grant cannot be extended" "$KA" POST "/v1/grants/$gx/exte
 expect 400 "a grant longer than the maximum is refused" "$KA" POST /v1/grants "{\"server_id\":$sa2,\"expires_in\":100000}"
 
 # ---- a console at expiry -------------------------------------------------------
-g1_json=$(api "$KA" POST /v1/grants "{\"server_id\":$sa,\"expires_in\":6}" | body)
+# An expiry on a whole second, so the printed time is the exact one.
+at=$($PY -c 'import datetime, math, time; print(datetime.datetime.utcfromtimestamp(math.ceil(time.time()) + 6).strftime("%Y-%m-%dT%H:%M:%SZ"))')
+g1_json=$(api "$KA" POST /v1/grants "{\"server_id\":$sa,\"expires\":\"$at\"}" | body)
 g1=$(echo "$g1_json" | jget '["id"]')
 exp1=$(echo "$g1_json" | jget '["expires"]')
 t1=$(api "$KA" POST "/v1/grants/$g1/console" | body | jget '["ticket"]')

@@ -66,6 +66,13 @@
 #define CLOSE_PROMPT_MS	300
 #define REVOKE_RUNS	6
 #define REVOKE_MAX	(3 * REVOKE_RUNS)
+/* Timer-started closes (a hello timeout, a grant expiring): sockets at
+ * once per round, and rounds. */
+#define TCLOSE_SOCKS	8
+#define TCLOSE_ROUNDS	25
+#define TCLOSE_MS	150
+#define HELLO_MAX	(2 * TCLOSE_SOCKS)
+#define TCLOSE_TEXT	"{\"type\":\"state\",\"state\":\"ended\"}"
 
 extern char **environ;
 
@@ -220,6 +227,16 @@ struct app {
 	struct http_ws		*revoke_ws;
 	size_t			 revoke_bytes;
 	struct http_ws		*fill_ws;	/* "fill": kept full */
+	/* "hello=MS" in the query: a timer of the loop, started at open,
+	 * sends a text message and closes (4008), as vcmd's hello timeout
+	 * does, outside any callback of the server. */
+	struct hello {
+		uv_timer_t	 t;
+		struct app	*a;
+		struct http_ws	*ws;
+	}			 hello[HELLO_MAX];
+	int			 hello_init;
+	atomic_int		 hello_fired;
 	size_t			 fill_left;
 	char			 ws_origin[128];
 	char			 ws_query[128];
@@ -331,10 +348,42 @@ h_abort(void *arg, struct http_txn *t, void *data)
 	atomic_fetch_add(&a->naborts, 1);
 }
 
+static void
+on_hello_timeout(uv_timer_t *tm)
+{
+	struct hello *h = tm->data;
+	struct http_ws *ws = h->ws;
+
+	h->ws = NULL;
+	if (ws == NULL)
+		return;
+	atomic_fetch_add(&h->a->hello_fired, 1);
+	(void)http_ws_send(ws, 0, TCLOSE_TEXT, strlen(TCLOSE_TEXT));
+	http_ws_close(ws, 4008, "no ticket");
+}
+
+static void
+hello_start(struct app *a, struct http_ws *ws, unsigned long ms)
+{
+	int i;
+
+	for (i = 0; i < HELLO_MAX; i++)
+		if (a->hello[i].ws == NULL &&
+		    !uv_is_active((uv_handle_t *)&a->hello[i].t))
+			break;
+	if (i == HELLO_MAX) {
+		printf("#   no free hello timer\n");
+		return;
+	}
+	a->hello[i].ws = ws;
+	uv_timer_start(&a->hello[i].t, on_hello_timeout, ms, 0);
+}
+
 static int
 h_ws_open(void *arg, struct http_ws *ws, const struct http_request *r)
 {
 	struct app *a = arg;
+	const char *q;
 
 	snprintf(a->ws_origin, sizeof(a->ws_origin), "%s",
 	    r->origin != NULL ? r->origin : "(none)");
@@ -347,6 +396,8 @@ h_ws_open(void *arg, struct http_ws *ws, const struct http_request *r)
 	atomic_fetch_add(&a->ws_opened, 1);
 	http_ws_set_data(ws, a);
 	a->revoke_ws = ws;
+	if ((q = strstr(r->query, "hello=")) != NULL)
+		hello_start(a, ws, strtoul(q + 6, NULL, 10));
 	return 0;
 }
 
@@ -457,11 +508,17 @@ static void
 h_ws_closed(void *arg, struct http_ws *ws, void *data)
 {
 	struct app *a = arg;
+	int i;
 
 	if (a->revoke_ws == ws)
 		a->revoke_ws = NULL;
 	if (a->fill_ws == ws)
 		a->fill_ws = NULL;
+	for (i = 0; i < HELLO_MAX; i++)
+		if (a->hello[i].ws == ws) {
+			a->hello[i].ws = NULL;
+			uv_timer_stop(&a->hello[i].t);
+		}
 	atomic_store(&a->last_closed_ns, now_ns());
 	atomic_store(&a->last_closed_queued, http_ws_queued(ws));
 	atomic_fetch_add(&a->ws_closed, 1);
@@ -484,6 +541,7 @@ static void
 on_wake(uv_async_t *w)
 {
 	struct app *a = w->data;
+	int i;
 
 	if (atomic_load(&a->stop_request))
 		app_stop(a);
@@ -493,6 +551,8 @@ on_wake(uv_async_t *w)
 		uv_close((uv_handle_t *)&a->watchdog, NULL);
 		uv_close((uv_handle_t *)&a->late_timer, NULL);
 		uv_close((uv_handle_t *)&a->revoke_timer, NULL);
+		for (i = 0; i < HELLO_MAX; i++)
+			uv_close((uv_handle_t *)&a->hello[i].t, NULL);
 	}
 }
 
@@ -541,7 +601,7 @@ app_defaults(struct app *a)
 static int
 app_run(struct app *a, void (*client)(struct app *))
 {
-	int err = 0;
+	int err = 0, i;
 
 	a->client = client;
 	if (uv_loop_init(&a->loop) != 0)
@@ -562,6 +622,11 @@ app_run(struct app *a, void (*client)(struct app *))
 	a->late_timer.data = a;
 	uv_timer_init(&a->loop, &a->revoke_timer);
 	a->revoke_timer.data = a;
+	for (i = 0; i < HELLO_MAX; i++) {
+		uv_timer_init(&a->loop, &a->hello[i].t);
+		a->hello[i].t.data = &a->hello[i];
+		a->hello[i].a = a;
+	}
 	if (pthread_create(&a->th, NULL, client_main, a) != 0)
 		return -1;
 	uv_run(&a->loop, UV_RUN_DEFAULT);
@@ -904,9 +969,10 @@ tls_read_exact(struct tls *t, void *p, size_t n, uint64_t deadline)
 	return 0;
 }
 
-/* A WebSocket (no subprotocol) on a raw TLS connection; 0 if open. */
+/* A WebSocket (no subprotocol) on a raw TLS connection, query NULL or
+ * the request target's query; 0 if open. */
 static int
-ws_raw_open(struct app *a, struct tls *t)
+ws_raw_open_q(struct app *a, struct tls *t, const char *query)
 {
 	char buf[1024];
 	size_t len = 0;
@@ -914,10 +980,12 @@ ws_raw_open(struct app *a, struct tls *t)
 
 	if (tls_open(a, t) != 0)
 		return -1;
-	if (tls_sends(t, "GET " WS_PATH " HTTP/1.1\r\nHost: t\r\n"
-	    "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+	snprintf(buf, sizeof(buf), "GET " WS_PATH "%s%s HTTP/1.1\r\n"
+	    "Host: t\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
 	    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-	    "Sec-WebSocket-Version: 13\r\n\r\n") != 0)
+	    "Sec-WebSocket-Version: 13\r\n\r\n", query != NULL ? "?" : "",
+	    query != NULL ? query : "");
+	if (tls_sends(t, buf) != 0)
 		return -1;
 	/* Byte by byte: nothing of the first frame is read with it. */
 	while (len + 1 < sizeof(buf) && (len < 4 ||
@@ -926,6 +994,12 @@ ws_raw_open(struct app *a, struct tls *t)
 			return -1;
 	buf[len] = '\0';
 	return strncmp(buf, "HTTP/1.1 101 ", 13) == 0 ? 0 : -1;
+}
+
+static int
+ws_raw_open(struct app *a, struct tls *t)
+{
+	return ws_raw_open_q(a, t, NULL);
 }
 
 /* Sends one masked frame of at most 125 bytes. */
@@ -2220,6 +2294,138 @@ test_ws_close_prompt(void)
 	CHECK_INT(a.cnt.conns_now, 0);
 }
 
+/*
+ * Closes started by a timer of the loop, outside any callback of the
+ * server (vcmd's hello timeout, a grant's expiry): a text message, then
+ * http_ws_close(), on several sockets at once, round after round, while
+ * another thread keeps other connections busy. Every client must get
+ * the text and the close frame (4008), never a bare hang-up.
+ */
+struct busy {
+	struct app	*a;
+	atomic_int	 stop;
+	int		 echoes;
+	int		 requests;
+	int		 errors;
+};
+
+static void *
+busy_main(void *arg)
+{
+	struct busy *b = arg;
+	struct resp r = { 0 };
+	struct tls t;
+	uint8_t buf[256];
+	size_t len;
+	int op;
+
+	if (ws_raw_open(b->a, &t) != 0) {
+		b->errors++;
+		return NULL;
+	}
+	while (!atomic_load(&b->stop)) {
+		if (ws_raw_send(&t, 1, "busy", 4) != 0 ||
+		    (op = ws_raw_frame(&t, IO_TMO_MS, buf, sizeof(buf),
+		    &len)) != 1) {
+			b->errors++;
+			break;
+		}
+		b->echoes++;
+		if (b->echoes % 8 == 0) {
+			req(b->a, NULL, "GET", "/echo", NULL, NULL, 0, &r);
+			b->requests++;
+			b->errors += r.status != 200;
+		}
+	}
+	resp_clear(&r);
+	tls_close(&t);
+	return NULL;
+}
+
+static void
+c_ws_timer_close(struct app *a)
+{
+	static const uint8_t answer[2] = { 4008 >> 8, 4008 & 0xff };
+	struct tls t[TCLOSE_SOCKS];
+	struct busy b;
+	pthread_t th;
+	uint8_t buf[256];
+	char q[32];
+	size_t len;
+	uint64_t t0;
+	int round, i, op, opened, bad = 0, good = 0, busy_ok;
+
+	memset(&b, 0, sizeof(b));
+	b.a = a;
+	busy_ok = pthread_create(&th, NULL, busy_main, &b) == 0;
+	CHECK(busy_ok);
+	snprintf(q, sizeof(q), "hello=%d", TCLOSE_MS);
+	for (round = 0; round < TCLOSE_ROUNDS; round++) {
+		for (opened = 0; opened < TCLOSE_SOCKS; opened++)
+			if (ws_raw_open_q(a, &t[opened], q) != 0) {
+				printf("#   round %d: open %d failed\n", round,
+				    opened);
+				bad++;
+				break;
+			}
+		for (i = 0; i < opened; i++) {
+			t0 = now_ms();
+			op = ws_raw_frame(&t[i], IO_TMO_MS, buf, sizeof(buf),
+			    &len);
+			if (op != 1 || strcmp((char *)buf, TCLOSE_TEXT) != 0) {
+				printf("#   round %d socket %d: no text (op %d "
+				    "after %llu ms)\n", round, i, op,
+				    (unsigned long long)(now_ms() - t0));
+				bad++;
+				tls_close(&t[i]);
+				continue;
+			}
+			op = ws_raw_frame(&t[i], IO_TMO_MS, buf, sizeof(buf),
+			    &len);
+			if (op != 8 || len != 11 ||
+			    (buf[0] << 8 | buf[1]) != 4008 ||
+			    memcmp(buf + 2, "no ticket", 9) != 0) {
+				printf("#   round %d socket %d: no close 4008 "
+				    "(op %d after %llu ms)\n", round, i, op,
+				    (unsigned long long)(now_ms() - t0));
+				bad++;
+				tls_close(&t[i]);
+				continue;
+			}
+			(void)ws_raw_send(&t[i], 8, answer, sizeof(answer));
+			(void)tls_until_closed(&t[i], IO_TMO_MS);
+			good += t[i].eof;
+			tls_close(&t[i]);
+		}
+	}
+	atomic_store(&b.stop, 1);
+	if (busy_ok)
+		pthread_join(th, NULL);
+	printf("#   %d timer-started closes complete, %d failed; busy: %d "
+	    "echoes, %d requests, %d errors\n", good, bad, b.echoes,
+	    b.requests, b.errors);
+	CHECK_INT(bad, 0);
+	CHECK_INT(good, TCLOSE_SOCKS * TCLOSE_ROUNDS);
+	CHECK_INT(b.errors, 0);
+	CHECK(b.echoes > 0);
+	CHECK(wait_for(&a->ws_closed, TCLOSE_SOCKS * TCLOSE_ROUNDS + 1, 3000));
+}
+
+static void
+test_ws_timer_close(void)
+{
+	struct app a;
+
+	REQUIRE(env_setup() == 0);
+	app_defaults(&a);
+	REQUIRE(app_run(&a, c_ws_timer_close) == 0);
+	CHECK_INT(a.hello_fired, TCLOSE_SOCKS * TCLOSE_ROUNDS);
+	CHECK_INT(a.ws_opened, TCLOSE_SOCKS * TCLOSE_ROUNDS + 1);
+	CHECK_INT(a.ws_closed, TCLOSE_SOCKS * TCLOSE_ROUNDS + 1);
+	CHECK_INT(a.cnt.ws_now, 0);
+	CHECK_INT(a.cnt.conns_now, 0);
+}
+
 static void
 c_stop(struct app *a)
 {
@@ -2382,6 +2588,8 @@ static const struct test_case tests[] = {
 	{ "WebSocket: refused upgrades", test_ws_refused },
 	{ "WebSocket: a server close is prompt (revoke), client close",
 	    test_ws_close_prompt },
+	{ "WebSocket: closes started by a timer, many at once",
+	    test_ws_timer_close },
 	{ "http_stop with open connections", test_stop },
 	{ "rejection logs: rate-limited, no secrets", test_logs },
 	{ "http_free on an error path, loop not run out", test_free_early },
