@@ -1312,7 +1312,6 @@ sess_event(void *arg, const struct eng_event *ev)
 	case ENG_EV_CLOSED:
 		x->dead = 1;
 		e->c.sessions_closed++;
-		{ int di; fprintf(stderr, "DBG closed sid_m=%08x conf=%d ans=%d sent=%u rtx=%u drops:", x->s.sid_m, ev->u.closed.confirmed, ev->u.closed.answered, x->s.stats.sent, x->s.stats.retransmits); for (di=0;di<ENG_DROP__COUNT;di++) fprintf(stderr," %s=%u", eng_drop_name(di), x->s.stats.drops[di]); fprintf(stderr,"\n"); }
 		if (x->was_active && !ev->u.closed.confirmed) {
 			e->c.close_unconfirmed++;
 			(void)snprintf(num, sizeof(num), "%u",
@@ -1684,6 +1683,19 @@ settle(struct eng_sess *x, uint64_t now)
 		sess_free(x);
 		return;
 	}
+	/*
+	 * Only an ACTIVE session can be idle. One that is closing (the idle
+	 * close itself, a console making room, a stop) must not keep its
+	 * idle_at: once past, it put the node on the heap due at once on
+	 * every settle, on_timer() never cleared it (it only wakes pump()
+	 * for ACTIVE sessions), and libuv runs a timer re-armed at 0 from
+	 * its own callback again without polling. The loop spun without
+	 * reading a socket until the Close Session's deadline, so every
+	 * idle close ended unconfirmed although the BMC had answered
+	 * (eng_close_unconfirmed answered=no, vcmd's bmc.recover retries).
+	 */
+	if (x->s.state != ENG_S_ACTIVE)
+		x->idle_at = ENG_NEVER;
 	if (x->s.sid_m != x->key) {
 		if (x->key != 0 && htab_get(&e->sids, x->key) == x)
 			htab_del(&e->sids, x->key);
@@ -1985,8 +1997,10 @@ pump(struct eng_bmc *b, uint64_t now)
 		x = list[i];
 		if (!x->dead && !x->con && x->s.state == ENG_S_ACTIVE &&
 		    x->op == NULL && !x->devid && b->nqueue == 0) {
-			if (e->idle_ms == 0 || now >= x->idle_at)
+			if (e->idle_ms == 0 || now >= x->idle_at) {
+				x->idle_at = ENG_NEVER;
 				(void)eng_session_close(&x->s, now);
+			}
 			else if (x->idle_at == ENG_NEVER)
 				x->idle_at = now + e->idle_ms;
 		} else if (x->idle_at != ENG_NEVER)
@@ -2004,9 +2018,23 @@ pump(struct eng_bmc *b, uint64_t now)
 	if (b->con != NULL) {
 		if ((t = eng_console_next(b->con)) < when)
 			when = t;
-		if (eng_console_wants_session(b->con) && b->con_sess == NULL &&
-		    b->con_retry_at < when)
-			when = b->con_retry_at;
+		/*
+		 * A console waiting for a session: at its backoff's end, or,
+		 * once that is over and the budget is full (con_pump() asked
+		 * an idle session to close, or every one is busy), soon again:
+		 * the closing session's end and finished operations wake
+		 * pump() themselves. Never at a past con_retry_at: that put
+		 * the BMC on the heap due at once on every pass, libuv ran
+		 * the timer again without polling, and the loop spun without
+		 * reading the Close Session reply it waited for (closed
+		 * unconfirmed at its deadline).
+		 */
+		if (eng_console_wants_session(b->con) && b->con_sess == NULL) {
+			t = b->con_retry_at > now ? b->con_retry_at :
+			    now + VCM_CONSOLE_SESSION_BACKOFF_MS;
+			if (t < when)
+				when = t;
+		}
 	}
 	heap_set(e, &b->t, when);
 }

@@ -197,6 +197,7 @@ struct conn {
 	uint8_t			 linger_eof;	/* the refused body has ended */
 	uint8_t			 killed;
 	uint8_t			 in_closing;	/* on s->closing */
+	uint8_t			 want_write;	/* see ws_want_write() */
 	char			 peer[VCM_ADDR_STR_MAX];
 };
 TAILQ_HEAD(connq, conn);
@@ -231,6 +232,8 @@ struct http_server {
 	uint8_t			 timers_open;
 	uint8_t			 stopping;	/* http_stop() was called */
 	uint8_t			 destroying;	/* lws_context_destroy() begun */
+	uint8_t			 write_kick;	/* lws_cancel_service() pending */
+	unsigned		 in_lws;	/* depth of lws_cb() calls */
 	struct connq		 conns;
 	/* WebSockets being closed by us, by close_by (which is the order
 	 * of http_ws_close() calls: the bound is the same for all). */
@@ -1977,6 +1980,54 @@ on_close_timer(uv_timer_t *t)
 		    c->ws->close_by - now, 0);
 }
 
+/*
+ * A WebSocket has something to write (a message, the close frame).
+ * Inside lws's service (a callback of ours) lws_callback_on_writable()
+ * is enough. Outside it (a timer or any other event of the caller's
+ * loop: a hello timeout, a grant's expiry) it is not reliable with lws
+ * 4.1's libuv event library: under load the request was lost now and
+ * then, the socket left without any poll, and the message and the
+ * close frame never left (the peer saw 1006 when on_close_timer() cut
+ * the connection). So from outside, the request is made from inside:
+ * lws_cancel_service() wakes lws's service, which calls every protocol
+ * with LWS_CALLBACK_EVENT_WAIT_CANCELLED, and ws_write_kicked() asks
+ * for the writable callbacks there.
+ */
+static void
+ws_want_write(struct conn *c)
+{
+	struct http_server *s = c->s;
+
+	if (s->in_lws > 0) {
+		lws_callback_on_writable(c->wsi);
+		return;
+	}
+	c->want_write = 1;
+	if (!s->write_kick) {
+		s->write_kick = 1;
+		lws_cancel_service(s->ctx);
+	}
+}
+
+/* LWS_CALLBACK_EVENT_WAIT_CANCELLED: inside lws's service now. */
+static void
+ws_write_kicked(struct http_server *s)
+{
+	struct conn *c;
+
+	if (!s->write_kick)
+		return;
+	s->write_kick = 0;
+	TAILQ_FOREACH(c, &s->conns, link) {
+		if (!c->want_write)
+			continue;
+		c->want_write = 0;
+		if (!c->killed && c->ws != NULL && c->ws->established &&
+		    !c->ws->reported)
+			lws_callback_on_writable(c->wsi);
+	}
+}
+
 void
 http_ws_set_data(struct http_ws *ws, void *data)
 {
@@ -2018,7 +2069,7 @@ http_ws_send(struct http_ws *ws, int binary, const void *data, size_t len)
 	TAILQ_INSERT_TAIL(&ws->q, m, link);
 	ws->queued += len;
 	if (ws->established)
-		lws_callback_on_writable(ws->c->wsi);
+		ws_want_write(ws->c);
 	return 0;
 }
 
@@ -2068,7 +2119,7 @@ http_ws_close(struct http_ws *ws, uint16_t code, const char *reason)
 		uv_timer_start(&s->close_timer, on_close_timer,
 		    VCM_WS_CLOSE_MS, 0);
 	if (ws->established)
-		lws_callback_on_writable(c->wsi);
+		ws_want_write(c);
 }
 
 /* ---- life of the server ------------------------------------------- */
@@ -2376,14 +2427,37 @@ http_counters(const struct http_server *s, struct http_counters *out)
 
 /* ---- the lws callback ---------------------------------------------- */
 
+static int	lws_cb_in(struct http_server *, struct lws *,
+		    enum lws_callback_reasons, void *, void *, size_t);
+
+/* Every lws callback: counted, so that ws_want_write() knows whether it
+ * runs inside lws's service. */
 static int
 lws_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
     void *in, size_t len)
 {
 	struct http_server *s = lws_context_user(lws_get_context(wsi));
+	int rc;
+
+	if (s == NULL)
+		return lws_cb_in(s, wsi, reason, user, in, len);
+	s->in_lws++;
+	rc = lws_cb_in(s, wsi, reason, user, in, len);
+	s->in_lws--;
+	return rc;
+}
+
+static int
+lws_cb_in(struct http_server *s, struct lws *wsi,
+    enum lws_callback_reasons reason, void *user, void *in, size_t len)
+{
 	struct conn *c = lws_get_opaque_user_data(wsi);
 
 	switch (reason) {
+	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+		if (s != NULL && !s->destroying)
+			ws_write_kicked(s);
+		return 0;
 	case LWS_CALLBACK_OPENSSL_LOAD_EXTRA_SERVER_VERIFY_CERTS:
 		/* user is the vhost's SSL_CTX: TLS 1.2 at least. */
 		return SSL_CTX_set_min_proto_version(user, TLS1_2_VERSION) == 1 ?

@@ -7,7 +7,11 @@
  * test can forge, tamper with and replay them, and garbling replies
  * (random bytes in place of an answer, bmcsim's garbage fault).
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <string.h>
+
+#include <uv.h>
 
 #include "vcm/err.h"
 #include "vcm/limits.h"
@@ -23,6 +27,7 @@
 #include "ipmi/rmcpplus.h"
 #include "ipmi/seqwin.h"
 #include "ipmi/sol.h"
+#include "engine/engine.h"
 #include "engine/session.h"
 #include "test.h"
 
@@ -640,7 +645,7 @@ setup(void)
 
 /* Start and run the handshake to its end (or 10 s). */
 static void
-connect(void)
+bmc_connect(void)
 {
 	uint64_t n;
 	int guard;
@@ -665,7 +670,7 @@ established(void)
 	int i;
 
 	setup();
-	connect();
+	bmc_connect();
 	if (H.s.state != ENG_S_ACTIVE) {
 		printf("#   handshake ended in %s; drops:",
 		    eng_state_name(H.s.state));
@@ -746,7 +751,7 @@ fallback_to_suite3(void)
 
 	setup();
 	H.b.refuse17 = 1;
-	connect();
+	bmc_connect();
 	REQUIRE(H.s.state == ENG_S_ACTIVE);
 	REQUIRE((e = last_ev(ENG_EV_ESTABLISHED)) != NULL);
 	CHECK_INT(e->ev.u.established.suite, 3);
@@ -772,7 +777,7 @@ suite_order_and_refusal(void)
 	c.suites[2] = 17;
 	c.nsuites = 3;
 	REQUIRE(setup_cfg(&c) == 0);
-	connect();
+	bmc_connect();
 	REQUIRE((e = last_ev(ENG_EV_ESTABLISHED)) != NULL);
 	CHECK_INT(e->ev.u.established.suite, 3);
 	CHECK_INT(H.b.n_open, 1);
@@ -781,7 +786,7 @@ suite_order_and_refusal(void)
 	c.nsuites = 1;
 	REQUIRE(setup_cfg(&c) == 0);
 	H.b.refuse17 = 1;
-	connect();
+	bmc_connect();
 	REQUIRE((e = last_ev(ENG_EV_FAILED)) != NULL);
 	CHECK_INT(e->ev.u.failed.reason, ENG_FAIL_NO_SUITE);
 	CHECK_INT(e->ev.u.failed.status, IPMI_RMCPP_NO_CIPHER_MATCH);
@@ -794,7 +799,7 @@ no_slots(void)
 
 	setup();
 	H.b.open_status = IPMI_RMCPP_NO_RESOURCES;
-	connect();
+	bmc_connect();
 	CHECK_INT(H.s.state, ENG_S_FAILED);
 	REQUIRE((e = last_ev(ENG_EV_FAILED)) != NULL);
 	CHECK_INT(e->ev.u.failed.reason, ENG_FAIL_NO_SLOTS);
@@ -807,7 +812,7 @@ no_slots(void)
 	/* 0Bh (at the requested role) is the same answer. */
 	setup();
 	H.b.open_status = 0x0b;
-	connect();
+	bmc_connect();
 	REQUIRE((e = last_ev(ENG_EV_FAILED)) != NULL);
 	CHECK_INT(e->ev.u.failed.reason, ENG_FAIL_NO_SLOTS);
 }
@@ -819,7 +824,7 @@ wrong_password(void)
 
 	setup();
 	H.b.wrong_password = 1;
-	connect();
+	bmc_connect();
 	CHECK_INT(H.s.state, ENG_S_FAILED);
 	REQUIRE((e = last_ev(ENG_EV_FAILED)) != NULL);
 	CHECK_INT(e->ev.u.failed.reason, ENG_FAIL_BAD_PASSWORD);
@@ -836,7 +841,7 @@ wrong_user(void)
 
 	setup();
 	H.b.rakp2_status = 0x0d;
-	connect();
+	bmc_connect();
 	REQUIRE((e = last_ev(ENG_EV_FAILED)) != NULL);
 	CHECK_INT(e->ev.u.failed.reason, ENG_FAIL_BAD_USER);
 	CHECK_INT(e->ev.u.failed.status, 0x0d);
@@ -906,7 +911,7 @@ lost_rakp2_resends_rakp1(void)
 
 	setup();
 	H.b.drop_rakp2 = 1;
-	connect();
+	bmc_connect();
 	REQUIRE(H.s.state == ENG_S_ACTIVE);
 	CHECK_INT(H.s.stats.restarts, 0);
 	CHECK_INT(H.b.n_open, 1);
@@ -926,7 +931,7 @@ rakp1_again_refused_restarts(void)
 	setup();
 	H.b.drop_rakp2 = 1;
 	H.b.rakp1_again_status = 0x02;	/* invalid session id */
-	connect();
+	bmc_connect();
 	REQUIRE(H.s.state == ENG_S_ACTIVE);
 	CHECK_INT(H.s.stats.restarts, 1);
 	CHECK_INT(H.b.n_open, 2);
@@ -934,7 +939,7 @@ rakp1_again_refused_restarts(void)
 	setup();
 	H.b.drop_rakp2 = 1;
 	H.b.rakp1_again_status = 0x0d;
-	connect();
+	bmc_connect();
 	CHECK_INT(H.s.state, ENG_S_FAILED);
 	REQUIRE(last_ev(ENG_EV_FAILED) != NULL);
 	CHECK_INT(last_ev(ENG_EV_FAILED)->ev.u.failed.reason,
@@ -962,7 +967,7 @@ damaged_answers_resent_soon(void)
 		H.b.garble = 2;
 		H.b.garble_type = types[i];
 		t0 = H.now;
-		connect();
+		bmc_connect();
 		REQUIRE(H.s.state == ENG_S_ACTIVE);
 		REQUIRE((e = last_ev(ENG_EV_ESTABLISHED)) != NULL);
 		CHECK_INT(H.b.n_garbled, 2);
@@ -1027,7 +1032,7 @@ lost_rakp4_resends_rakp3(void)
 {
 	setup();
 	H.b.drop_rakp4 = 1;
-	connect();
+	bmc_connect();
 	REQUIRE(H.s.state == ENG_S_ACTIVE);
 	CHECK_INT(H.s.stats.restarts, 0);
 	CHECK_INT(H.b.n_open, 1);
@@ -1413,7 +1418,7 @@ setpriv_refused(void)
 
 	setup();
 	H.b.setpriv_cc = 0x81;
-	connect();
+	bmc_connect();
 	CHECK_INT(H.s.state, ENG_S_FAILED);
 	REQUIRE((e = last_ev(ENG_EV_FAILED)) != NULL);
 	CHECK_INT(e->ev.u.failed.reason, ENG_FAIL_PRIV);
@@ -1469,7 +1474,7 @@ nochecksum_quirk(void)
 	default_config(&c);
 	c.quirks = ENG_Q_NOCHECKSUM;
 	REQUIRE(setup_cfg(&c) == 0);
-	connect();
+	bmc_connect();
 	REQUIRE(H.s.state == ENG_S_ACTIVE);
 	H.b.hold = 1;
 	H.b.bad_checksum = 1;
@@ -1519,6 +1524,237 @@ size_bound(void)
 	CHECK(H.max_sent <= VCM_IPMI_DATAGRAM_MAX);
 }
 
+
+/*
+ * ---- the engine's idle close, over real UDP ------------------------------
+ *
+ * The toy BMC above on a loopback socket (127.39.0.2, tests/README.md
+ * has no row yet: 127.39.0.0/16 is this file's and engine-close.sh's),
+ * the real engine (engine.c) on the same libuv loop with idle_ms 200:
+ * one operation, then the idle close, whose Close Session the BMC
+ * answers at once. The CLOSED event must say confirmed, and come long
+ * before the close's own deadline. The bug: the closing session kept
+ * its past idle_at, settle() put it on the heap due at once for ever,
+ * libuv re-ran the timer without polling, and nothing was read until
+ * the close timed out: every idle close "unconfirmed, answered=no".
+ */
+#define UE_BMC_ADDR	"127.39.0.2"
+#define UE_ENG_ADDR	"127.39.0.1"
+#define UE_IDLE_MS	200
+#define UE_STOP_MS	1000	/* after the result: well before the
+				   close's deadline, VCM_ENG_CLOSE_MS */
+#define UE_BOUND_MS	10000
+
+struct ue {
+	uv_loop_t	 loop;
+	uv_udp_t	 udp;		/* the toy BMC */
+	uv_timer_t	 tick;
+	struct eng	*e;
+	uint64_t	 start, done_at, closed_at, stop_at;
+	int		 stopped, results, status;
+	int		 active, closed, confirmed, console;
+	int		 sent_fail;
+	int		 want_console;	/* open a viewer after the result */
+	int64_t		 viewer;
+	uint64_t	 viewer_at;	/* when it was opened */
+	uint8_t		 rx[VCM_IPMI_DATAGRAM_MAX];
+};
+static struct ue U;
+
+static void
+ue_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
+{
+	(void)h;
+	(void)hint;
+	buf->base = (char *)U.rx;
+	buf->len = sizeof(U.rx);
+}
+
+/* A datagram for the toy BMC: answered to its sender at once. */
+static void
+ue_recv(uv_udp_t *h, ssize_t n, const uv_buf_t *buf,
+    const struct sockaddr *from, unsigned flags)
+{
+	uv_buf_t out;
+	int i;
+
+	(void)flags;
+	if (n <= 0 || from == NULL || (size_t)n > VCM_IPMI_DATAGRAM_MAX)
+		return;
+	H.nto_con = 0;
+	bmc_recv((const uint8_t *)buf->base, (size_t)n);
+	for (i = 0; i < H.nto_con; i++) {
+		out = uv_buf_init((char *)H.to_con[i].b,
+		    (unsigned int)H.to_con[i].len);
+		if (uv_udp_try_send(h, &out, 1, from) < 0)
+			U.sent_fail++;
+	}
+	H.nto_con = 0;
+}
+
+static void
+ue_result(void *arg, const struct eng_result *r)
+{
+	(void)arg;
+	U.results++;
+	U.status = r->status;
+	U.done_at = eng_now(U.e);
+}
+
+static void
+ue_console(void *arg, const struct eng_con_event *ev)
+{
+	(void)arg;
+	(void)ev;
+}
+
+static void
+ue_session(void *arg, const struct eng_sess_event *ev)
+{
+	(void)arg;
+	if (ev->console) {
+		/* The console's own session: only counted. */
+		U.console++;
+		return;
+	}
+	if (ev->kind == ENG_SE_ACTIVE) {
+		U.active++;
+		return;
+	}
+	U.closed++;
+	U.confirmed += ev->confirmed;
+	U.closed_at = eng_now(U.e);
+}
+
+static void
+ue_tick(uv_timer_t *t)
+{
+	struct eng_counters c;
+	struct eng_con_request cr;
+	uint64_t now = eng_now(U.e);
+
+	if (U.want_console && U.results > 0 && U.viewer_at == 0) {
+		memset(&cr, 0, sizeof(cr));
+		cr.type = ENG_MSG_CONSOLE;
+		cr.verb = ENG_CON_OPEN;
+		cr.bmc = 1;
+		U.viewer = eng_console_request(U.e, &cr);
+		U.viewer_at = now;
+	}
+	if (!U.stopped && ((U.results > 0 && now >= U.done_at + UE_STOP_MS) ||
+	    now >= U.start + UE_BOUND_MS)) {
+		U.stopped = 1;
+		U.stop_at = now;
+		eng_stop(U.e);
+	}
+	eng_counters(U.e, &c);
+	if (U.stopped && (c.sessions_now == 0 ||
+	    now >= U.stop_at + UE_BOUND_MS)) {
+		uv_timer_stop(t);
+		uv_close((uv_handle_t *)t, NULL);
+		uv_udp_recv_stop(&U.udp);
+		uv_close((uv_handle_t *)&U.udp, NULL);
+	}
+}
+
+/*
+ * One operation, then either the idle close (idle_ms) or, with
+ * want_console and a budget of one session, a console that makes room
+ * by closing the warm operation session.
+ */
+static void
+ue_run(uint32_t idle_ms, uint8_t max_sessions, int want_console)
+{
+	struct sockaddr_in sa;
+	struct eng_opts o;
+	struct eng_bmc_config bc;
+	struct eng_request rq;
+	struct eng_counters c;
+	int len = sizeof(sa), err = 0;
+	int64_t id;
+
+	REQUIRE(setup() == 0);
+	memset(&U, 0, sizeof(U));
+	U.want_console = want_console;
+	REQUIRE(uv_loop_init(&U.loop) == 0);
+	REQUIRE(uv_udp_init(&U.loop, &U.udp) == 0);
+	REQUIRE(uv_ip4_addr(UE_BMC_ADDR, 0, &sa) == 0);
+	REQUIRE(uv_udp_bind(&U.udp, (const struct sockaddr *)&sa, 0) == 0);
+	REQUIRE(uv_udp_getsockname(&U.udp, (struct sockaddr *)&sa,
+	    &len) == 0);
+	REQUIRE(uv_udp_recv_start(&U.udp, ue_alloc, ue_recv) == 0);
+	memset(&o, 0, sizeof(o));
+	o.bind_addr = UE_ENG_ADDR;
+	o.nsockets = 1;
+	o.idle_ms = idle_ms;
+	o.session_cb = ue_session;
+	o.console_cb = ue_console;
+	REQUIRE((U.e = eng_new(&U.loop, &o, ue_result, NULL, &err)) != NULL);
+	memset(&bc, 0, sizeof(bc));
+	bc.addr = ntohl(sa.sin_addr.s_addr);
+	bc.port = ntohs(sa.sin_port);
+	memcpy(bc.user, USER, strlen(USER));
+	memcpy(bc.password, PASSWORD, strlen(PASSWORD));
+	bc.password_len = (uint8_t)strlen(PASSWORD);
+	bc.max_sessions = max_sessions;
+	if (max_sessions == 1)
+		memcpy(bc.quirks_override, "sessions=1", 11);
+	REQUIRE((id = eng_bmc_add(U.e, &bc)) > 0);
+	U.start = eng_now(U.e);
+	memset(&rq, 0, sizeof(rq));
+	rq.type = ENG_MSG_OP;
+	rq.op = ENG_OP_POWER_STATUS;
+	rq.bmc = (uint32_t)id;
+	rq.deadline = U.start + 5000;
+	REQUIRE(eng_submit(U.e, &rq) == 0);
+	REQUIRE(uv_timer_init(&U.loop, &U.tick) == 0);
+	REQUIRE(uv_timer_start(&U.tick, ue_tick, 50, 50) == 0);
+	(void)uv_run(&U.loop, UV_RUN_DEFAULT);
+	eng_counters(U.e, &c);
+	eng_free(U.e);
+	CHECK_INT(uv_loop_close(&U.loop), 0);
+
+	CHECK_INT(U.results, 1);
+	CHECK_INT(U.status, 0);
+	CHECK_INT(U.active, 1);
+	CHECK_INT(U.closed, 1);
+	printf("#   result at %llu ms, viewer at %llu ms, closed at %llu ms, "
+	    "stop at %llu ms\n", (unsigned long long)(U.done_at - U.start),
+	    (unsigned long long)(U.viewer_at ? U.viewer_at - U.start : 0),
+	    (unsigned long long)(U.closed_at - U.start),
+	    (unsigned long long)(U.stop_at - U.start));
+	/* The operation session closed confirmed, before eng_stop(), and
+	 * soon: not at the close's deadline. */
+	CHECK_INT(U.confirmed, U.closed);
+	CHECK(U.closed_at < U.stop_at);
+	if (want_console) {
+		CHECK(U.viewer >= 0);
+		CHECK(U.closed_at >= U.viewer_at);
+		CHECK(U.closed_at < U.viewer_at + 500);
+	} else {
+		CHECK(U.closed_at >= U.done_at + idle_ms);
+		CHECK(U.closed_at < U.done_at + idle_ms + 500);
+	}
+	CHECK(H.b.n_close >= 1);
+	CHECK(c.sessions_opened >= 1);
+	CHECK_INT(c.sessions_closed, c.sessions_opened);
+	if (!want_console)
+		CHECK_INT(c.close_unconfirmed, 0);
+	CHECK_INT(U.sent_fail, 0);
+}
+
+static void
+engine_idle_close_confirmed(void)
+{
+	ue_run(UE_IDLE_MS, 0, 0);
+}
+
+static void
+engine_console_room_close_confirmed(void)
+{
+	ue_run(30000, 1, 1);
+}
+
 static const struct test_case tests[] = {
 	{ "handshake with suite 17", handshake_suite17 },
 	{ "suite 17 refused (11h): fallback to 3", fallback_to_suite3 },
@@ -1557,6 +1793,10 @@ static const struct test_case tests[] = {
 	{ "ENG_Q_NOCHECKSUM", nochecksum_quirk },
 	{ "API state checks", api_states },
 	{ "sizeof(struct eng_session) bound", size_bound },
+	{ "engine: idle close confirmed over UDP (no timer spin)",
+	    engine_idle_close_confirmed },
+	{ "engine: console makes room, the close is confirmed",
+	    engine_console_room_close_confirmed },
 };
 
 TEST_MAIN(tests)
