@@ -382,19 +382,30 @@ api_tenant_delete(struct api_ctx *c)
 /* ---- BMCs ---------------------------------------------------------------- */
 
 static int
+hex_nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int
 hex_decode(const char *hex, uint8_t *out, size_t outsz, size_t *len)
 {
 	size_t n = strlen(hex), i;
-	unsigned int v;
+	int hi, lo;
 
 	if (n % 2 != 0 || n / 2 > outsz)
 		return VCM_EINVAL;
 	for (i = 0; i < n / 2; i++) {
-		if (sscanf(hex + 2 * i, "%2x", &v) != 1 ||
-		    !strchr("0123456789abcdefABCDEF", hex[2 * i]) ||
-		    !strchr("0123456789abcdefABCDEF", hex[2 * i + 1]))
+		if ((hi = hex_nibble(hex[2 * i])) < 0 ||
+		    (lo = hex_nibble(hex[2 * i + 1])) < 0)
 			return VCM_EINVAL;
-		out[i] = (uint8_t)v;
+		out[i] = (uint8_t)(hi << 4 | lo);
 	}
 	*len = n / 2;
 	return 0;

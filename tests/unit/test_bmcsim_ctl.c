@@ -292,7 +292,7 @@ sol_verb(void)
 	CHECK_INT(cmd.target.kind, CTL_T_ALL);
 	CHECK_BAD("sol", "missing argument: sol <target>");
 	CHECK_BAD("sol #1 #2", "too many arguments: sol <target>");
-	CHECK_BAD("sol 10.0.0.1", "not in 127.0.0.0/8");
+	CHECK_BAD("sol 192.0.2.1", "not in 127.0.0.0/8");
 	CHECK(strcmp(ctl_verb_name(CTL_SOL), "sol") == 0);
 }
 

@@ -36,7 +36,7 @@ test_parse_good(void)
 	check_canon("198.51.100.7", "198.51.100.7/32", 4, 32);
 	check_canon("198.51.100.7/32", "198.51.100.7/32", 4, 32);
 	check_canon("0.0.0.0/0", "0.0.0.0/0", 4, 0);
-	check_canon("10.0.0.0/8", "10.0.0.0/8", 4, 8);
+	check_canon("203.0.0.0/8", "203.0.0.0/8", 4, 8);
 	check_canon("128.0.0.0/1", "128.0.0.0/1", 4, 1);
 	check_canon("2001:db8::/32", "2001:db8::/32", 6, 32);
 	check_canon("2001:DB8:0:0::/64", "2001:db8::/64", 6, 64);
@@ -59,7 +59,7 @@ test_parse_bad(void)
 		"198.51.100.0/24/8", "198.51.100/24", "198.51.100.0.0/24",
 		"198.51.100.256/32", "198.051.100.0/24", "0x7f.0.0.1",
 		"198.51.100.7/24",		/* host bits: strict */
-		"198.51.100.1/31", "128.0.0.0/0", "10.0.0.1/8",
+		"198.51.100.1/31", "128.0.0.0/0", "203.0.0.1/8",
 		"2001:db8::/129", "2001:db8::1/64", "2001:db8::/0",
 		"::1/127", "fe80::1%eth0", "fe80::%eth0/64", "2001:db8:::/32",
 		"2001:db8::/1000", "2001:db8::/99999999999999999999",
@@ -122,10 +122,10 @@ test_match_v4(void)
 	REQUIRE(cidr_parse("198.51.100.128/25", &c) == 0);
 	CHECK_INT(cidr_match(&c, "198.51.100.127"), 0);
 	CHECK_INT(cidr_match(&c, "198.51.100.128"), 1);
-	REQUIRE(cidr_parse("10.0.0.0/7", &c) == 0);
-	CHECK_INT(cidr_match(&c, "11.255.255.255"), 1);
-	CHECK_INT(cidr_match(&c, "12.0.0.0"), 0);
-	CHECK_INT(cidr_match(&c, "9.255.255.255"), 0);
+	REQUIRE(cidr_parse("202.0.0.0/7", &c) == 0);
+	CHECK_INT(cidr_match(&c, "203.255.255.255"), 1);
+	CHECK_INT(cidr_match(&c, "204.0.0.0"), 0);
+	CHECK_INT(cidr_match(&c, "201.255.255.255"), 0);
 	REQUIRE(cidr_parse("0.0.0.0/0", &c) == 0);
 	CHECK_INT(cidr_match(&c, "203.0.113.9"), 1);
 	CHECK_INT(cidr_match(&c, "::ffff:203.0.113.9"), 1);
@@ -176,39 +176,39 @@ test_lists(void)
 	CHECK_INT(cidr_list_parse("", c, VCM_GRANT_SOURCES_MAX), 0);
 	CHECK_INT(cidr_list_match(c, 0, "203.0.113.1"), 1);
 	CHECK_INT(cidr_list_match(c, 0, "not an address"), 1);
-	CHECK_INT(cidr_list_parse("198.51.100.0/24,2001:db8::/32,10.1.2.3", c,
+	CHECK_INT(cidr_list_parse("198.51.100.0/24,2001:db8::/32,203.1.2.3", c,
 	    VCM_GRANT_SOURCES_MAX), 3);
 	CHECK_INT(cidr_list_match(c, 3, "198.51.100.4"), 1);
 	CHECK_INT(cidr_list_match(c, 3, "2001:db8::4"), 1);
-	CHECK_INT(cidr_list_match(c, 3, "10.1.2.3"), 1);
-	CHECK_INT(cidr_list_match(c, 3, "::ffff:10.1.2.3"), 1);
-	CHECK_INT(cidr_list_match(c, 3, "10.1.2.4"), 0);
+	CHECK_INT(cidr_list_match(c, 3, "203.1.2.3"), 1);
+	CHECK_INT(cidr_list_match(c, 3, "::ffff:203.1.2.3"), 1);
+	CHECK_INT(cidr_list_match(c, 3, "203.1.2.4"), 0);
 	CHECK_INT(cidr_list_match(c, 3, "garbage"), 0);
 	CHECK_INT(cidr_list_format(c, 3, out, sizeof(out)),
-	    strlen("198.51.100.0/24,2001:db8::/32,10.1.2.3/32"));
-	CHECK(strcmp(out, "198.51.100.0/24,2001:db8::/32,10.1.2.3/32") == 0);
+	    strlen("198.51.100.0/24,2001:db8::/32,203.1.2.3/32"));
+	CHECK(strcmp(out, "198.51.100.0/24,2001:db8::/32,203.1.2.3/32") == 0);
 	CHECK_INT(cidr_list_format(c, 3, out, 20), VCM_ENOSPC);
 	CHECK_INT(cidr_list_format(c, 0, out, 1), 0);
 	/* Empty elements, spaces, one bad element: the list is refused. */
 	CHECK_INT(cidr_list_parse(",", c, 4), VCM_EINVAL);
-	CHECK_INT(cidr_list_parse("10.0.0.0/8,", c, 4), VCM_EINVAL);
-	CHECK_INT(cidr_list_parse(",10.0.0.0/8", c, 4), VCM_EINVAL);
-	CHECK_INT(cidr_list_parse("10.0.0.0/8,,10.0.0.0/8", c, 4), VCM_EINVAL);
-	CHECK_INT(cidr_list_parse("10.0.0.0/8, 11.0.0.0/8", c, 4), VCM_EINVAL);
-	CHECK_INT(cidr_list_parse("10.0.0.0/8,10.0.0.1/8", c, 4), VCM_EINVAL);
+	CHECK_INT(cidr_list_parse("203.0.0.0/8,", c, 4), VCM_EINVAL);
+	CHECK_INT(cidr_list_parse(",203.0.0.0/8", c, 4), VCM_EINVAL);
+	CHECK_INT(cidr_list_parse("203.0.0.0/8,,203.0.0.0/8", c, 4), VCM_EINVAL);
+	CHECK_INT(cidr_list_parse("203.0.0.0/8, 11.0.0.0/8", c, 4), VCM_EINVAL);
+	CHECK_INT(cidr_list_parse("203.0.0.0/8,203.0.0.1/8", c, 4), VCM_EINVAL);
 	CHECK_INT(cidr_list_parse(NULL, c, 4), VCM_EINVAL);
 	/* Exactly max, and one more. */
 	big[0] = '\0';
 	for (i = 0; i < VCM_GRANT_SOURCES_MAX; i++)
-		snprintf(big + strlen(big), sizeof(big) - strlen(big), "%s10.%zu.0.0/16",
+		snprintf(big + strlen(big), sizeof(big) - strlen(big), "%s203.%zu.0.0/16",
 		    i > 0 ? "," : "", i);
 	CHECK_INT(cidr_list_parse(big, c, VCM_GRANT_SOURCES_MAX),
 	    VCM_GRANT_SOURCES_MAX);
-	CHECK_INT(cidr_list_match(c, VCM_GRANT_SOURCES_MAX, "10.15.3.4"), 1);
-	CHECK_INT(cidr_list_match(c, VCM_GRANT_SOURCES_MAX, "10.16.3.4"), 0);
-	snprintf(big + strlen(big), sizeof(big) - strlen(big), ",10.99.0.0/16");
+	CHECK_INT(cidr_list_match(c, VCM_GRANT_SOURCES_MAX, "203.15.3.4"), 1);
+	CHECK_INT(cidr_list_match(c, VCM_GRANT_SOURCES_MAX, "203.16.3.4"), 0);
+	snprintf(big + strlen(big), sizeof(big) - strlen(big), ",203.99.0.0/16");
 	CHECK_INT(cidr_list_parse(big, c, VCM_GRANT_SOURCES_MAX), VCM_ERANGE);
-	CHECK_INT(cidr_list_parse("10.0.0.0/8", c, 0), VCM_ERANGE);
+	CHECK_INT(cidr_list_parse("203.0.0.0/8", c, 0), VCM_ERANGE);
 	/* The longest list formats within VCM_GRANT_SOURCES_STR_MAX. */
 	for (i = 0; i < VCM_GRANT_SOURCES_MAX; i++)
 		REQUIRE(cidr_parse("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",

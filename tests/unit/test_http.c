@@ -2117,6 +2117,19 @@ test_ws_refused(void)
 	CHECK_INT(a.nreq, 0);
 }
 
+/* A decimal number at the start of s (the client's report lines). */
+static int
+parse_ull(const char *s, unsigned long long *v)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	return errno == 0 && end != s ? 0 : -1;
+}
+
 /* Milliseconds from the server's n-th revoke (its http_ws_close()) to
  * t_ns on the client's side; a large number if there was none. */
 static double
@@ -2177,7 +2190,7 @@ c_ws_close_prompt(struct app *a)
 		snprintf(want, sizeof(want), "received %s\n", bytes);
 		CHECK(strstr(p.out, want) != NULL);
 		q = strstr(p.out, "closed_ns ");
-		ms = q != NULL && sscanf(q, "closed_ns %llu", &ns) == 1 ?
+		ms = q != NULL && parse_ull(q + strlen("closed_ns "), &ns) == 0 ?
 		    revoke_ms(a, k, ns) : 1e9;
 		printf("#   revoke %d (%s bytes queued): the client saw the "
 		    "close %.1f ms after http_ws_close()\n", i, bytes, ms);
@@ -2204,7 +2217,7 @@ c_ws_close_prompt(struct app *a)
 		snprintf(want, sizeof(want), "received %s\n", bytes);
 		CHECK(strstr(p.out, want) != NULL);
 		q = strstr(p.out, "closed_ns ");
-		ms = q != NULL && sscanf(q, "closed_ns %llu", &ns) == 1 ?
+		ms = q != NULL && parse_ull(q + strlen("closed_ns "), &ns) == 0 ?
 		    revoke_ms(a, k, ns) : 1e9;
 		printf("#   revoke by request %d (%s bytes queued): the client "
 		    "saw the close %.1f ms after http_ws_close()\n", i, bytes,
@@ -2272,7 +2285,7 @@ c_ws_close_prompt(struct app *a)
 	CHECK_INT(py_run(a, cclose, &p), 0);
 	CHECK(strstr(p.out, "close 4000 tab closed\n") != NULL);
 	q = strstr(p.out, "close_ms ");
-	ms = q != NULL && sscanf(q, "close_ms %llu", &ns) == 1 ? (double)ns :
+	ms = q != NULL && parse_ull(q + strlen("close_ms "), &ns) == 0 ? (double)ns :
 	    1e9;
 	printf("#   client close: done in %.0f ms\n", ms);
 	CHECK(ms < CLOSE_PROMPT_MS);

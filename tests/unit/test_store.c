@@ -485,13 +485,13 @@ pools(void)
 	memset(&o, 0, sizeof(o));
 	o.site_id = s1;
 	snprintf(o.name, sizeof(o.name), "rack1");
-	snprintf(o.cidr, sizeof(o.cidr), "10.0.0.0/24");
+	snprintf(o.cidr, sizeof(o.cidr), "198.51.100.0/24");
 	p1 = store_pool_add(s, &o);
 	CHECK(p1 > 0);
 	CHECK_INT(store_pool_get(s, p1, &g), 0);
 	CHECK_INT(g.site_id, s1);
 	CHECK(strcmp(g.name, "rack1") == 0);
-	CHECK(strcmp(g.cidr, "10.0.0.0/24") == 0);
+	CHECK(strcmp(g.cidr, "198.51.100.0/24") == 0);
 	CHECK(g.created > 0);
 	/* Pool names are unique per site. */
 	o.id = 0;

@@ -183,8 +183,8 @@ sources(void)
 {
 	const char *l[VCM_GRANT_SOURCES_MAX + 2];
 	char a[] = "198.51.100.0/24,2001:db8::/32";
-	char b[] = "10.0.0.0/8";
-	char bad1[] = "10.0.0.0/8,", bad2[] = "10.0.0.0/8 ", bad3[] = "x/8";
+	char b[] = "198.51.100.0/8";
+	char bad1[] = "198.51.100.0/8,", bad2[] = "198.51.100.0/8 ", bad3[] = "x/8";
 	char many[VCM_GRANT_SOURCES_MAX * 12 + 16];
 	size_t n = 0, i, off = 0;
 
@@ -193,7 +193,7 @@ sources(void)
 	REQUIRE(n == 3);
 	CHECK(strcmp(l[0], "198.51.100.0/24") == 0);
 	CHECK(strcmp(l[1], "2001:db8::/32") == 0);
-	CHECK(strcmp(l[2], "10.0.0.0/8") == 0);
+	CHECK(strcmp(l[2], "198.51.100.0/8") == 0);
 	n = 0;
 	CHECK_INT(vcmctl_parse_sources(bad1, l, VCM_GRANT_SOURCES_MAX, &n),
 	    VCM_EINVAL);
