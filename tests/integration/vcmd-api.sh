@@ -20,6 +20,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root" || exit 1
 . tests/lib/tap.sh
 . tests/lib/bmcsim.sh
+. tests/lib/vcmd.sh
 
 VCMD=$VCM_BUILD/bin/vcmd
 PY=/usr/bin/python3
@@ -58,42 +59,6 @@ fi
 
 port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 state=$work/state
-VCMD_PID=
-vcmd_start() {
-	"$VCMD" -o listen=127.0.0.1 -o port="$port" -o state_dir="$state" \
-	    -o engine_bind=127.0.0.1 -o console_linger_ms=300 \
-	    -o session_idle_ms=1000 -o grant_max_s=86400 \
-	    -o log_level=debug > "$work/vcmd.out" 2>> "$work/vcmd.log" &
-	VCMD_PID=$!
-	i=0
-	while [ $i -lt 100 ]; do
-		grep -q 'listening on' "$work/vcmd.out" 2> /dev/null && return 0
-		kill -0 "$VCMD_PID" 2> /dev/null || return 1
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-vcmd_stop() {
-	[ -n "$VCMD_PID" ] || return 0
-	kill -TERM "$VCMD_PID" 2> /dev/null
-	i=0
-	while kill -0 "$VCMD_PID" 2> /dev/null && [ $i -lt 150 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	if kill -0 "$VCMD_PID" 2> /dev/null; then
-		kill -KILL "$VCMD_PID"
-		wait "$VCMD_PID" 2> /dev/null
-		VCMD_PID=
-		return 1
-	fi
-	wait "$VCMD_PID"
-	rc=$?
-	VCMD_PID=
-	[ $rc = 0 ] || { diag "vcmd exited $rc"; tail -n 15 "$work/vcmd.log" | sed 's/^/# /'; }
-	return $rc
-}
 atexit 'vcmd_stop'
 
 if vcmd_start; then
@@ -127,11 +92,6 @@ api() {
 		    -w '\n%{http_code}\n' "$BASE$_p"
 	fi | tee -a "$work/responses"
 }
-status() { tail -n 1; }
-body() { sed '$d'; }
-jget() { $PY -c 'import json,sys; d=json.load(sys.stdin); print(eval("d"+sys.argv[1]))' "$1"; }
-# jx EXPR: a Python expression over the JSON document d.
-jx() { $PY -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
 # expect STATUS DESC KEY METHOD PATH [BODY]
 expect() {
 	_want=$1 _desc=$2
